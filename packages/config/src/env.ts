@@ -1,0 +1,100 @@
+import { z } from 'zod'
+
+// Seed README §flags: truthy = true|1|yes|on, case-insensitive, trimmed; anything else (or unset) is false.
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : /^(true|1|yes|on)$/i.test(v.trim())))
+
+// Blank release variables fall back to their defaults (original §8.2).
+const text = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.trim()))
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback)
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback)
+const list = (fallback: string) =>
+  text(fallback).transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+
+export const EnvSchema = z.object({
+  DATABASE_URL: z.string().optional(),
+  DATABASE_NAME: text('hackathon_db'),
+  DATABASE_HOST: text('localhost'),
+  DATABASE_PORT: port(5432),
+  DATABASE_USER: text('postgres'),
+  DATABASE_PASSWORD: text('postgres'),
+  DATABASE_POOL_MAX: positiveInt(10),
+  REDIS_URL: text('redis://localhost:6379/0').pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL')),
+  REDIS_PREFIX: text('gl:'),
+
+  APP_VERSION: text('v1-dev'),
+  GIT_SHA: text('local'),
+  DEPLOYED_AT: text('unknown'),
+  RELEASE_OWNER: text('platform'),
+  RELEASE_NOTES_URL: text(''),
+
+  ENABLE_QUARANTINE_MODE: flag(true),
+  ENABLE_RISK_SCORING: flag(true),
+  ENABLE_GHOST_PROBE_ALERTS: flag(true),
+  ENABLE_CANARY_MONITORING: flag(true),
+  ENABLE_AUTO_BLOCKING: flag(false),
+  ENABLE_THREAT_HEATMAP: flag(false),
+
+  ROLLBACK_STATE_FILE: text('/var/lib/ghostlink-security/rollback_state.env'),
+
+  HOST: text('0.0.0.0'),
+  API_PORT: port(8081),
+  REDIRECT_PORT: port(8082),
+  PROBER_PORT: port(9101),
+  RISK_PORT: port(9102),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  BULK_BODY_LIMIT_BYTES: positiveInt(20 * 1_048_576),
+  DATA_DIR: text('data'),
+
+  // Redirect tier
+  TRUSTED_PROXIES: list('127.0.0.1,::1,::ffff:127.0.0.1'),
+  CACHE_TTL_SECONDS: positiveInt(300),
+  NEGATIVE_CACHE_TTL_SECONDS: positiveInt(30),
+  LOCAL_CACHE_MAX: z.coerce.number().int().min(0).default(100_000),
+  LOCAL_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+  CLICK_BATCH_SIZE: positiveInt(1_000),
+  CLICK_FLUSH_INTERVAL_MS: positiveInt(250),
+  CLICK_BUFFER_MAX: positiveInt(200_000),
+
+  // Workers
+  PROBE_ALLOW_PRIVATE: flag(false),
+  PROBE_INTERVAL_SECONDS: positiveInt(300),
+  PROBE_CONCURRENCY: positiveInt(64),
+  PROBE_PER_HOST_LIMIT: positiveInt(4),
+  PROBE_CONNECT_TIMEOUT_MS: positiveInt(3_000),
+  PROBE_TIMEOUT_MS: positiveInt(10_000),
+  PROBE_MAX_REDIRECTS: positiveInt(10),
+  HEALTH_CHECKS_KEEP: positiveInt(20),
+  CANARY_BASE_URL: text('http://127.0.0.1:8080'),
+  CANARY_INTERVAL_SECONDS: positiveInt(60),
+  CANARY_TIMEOUT_MS: positiveInt(8_000),
+  RISK_SCHEDULE_SECONDS: positiveInt(900),
+  RISK_CONCURRENCY: positiveInt(8),
+  QUARANTINE_MAP_FILE: text('infra/nginx/generated/blocked_codes.conf'),
+  NGINX_RELOAD_CMD: text(''),
+})
+
+export type Env = z.infer<typeof EnvSchema>
+
+export type FeatureFlags = {
+  ENABLE_QUARANTINE_MODE: boolean
+  ENABLE_RISK_SCORING: boolean
+  ENABLE_GHOST_PROBE_ALERTS: boolean
+  ENABLE_CANARY_MONITORING: boolean
+  ENABLE_AUTO_BLOCKING: boolean
+  ENABLE_THREAT_HEATMAP: boolean
+}

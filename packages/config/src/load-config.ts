@@ -1,0 +1,44 @@
+import { EnvSchema, type Env, type FeatureFlags } from './env.js'
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** DATABASE_URL wins when it is a valid postgres URL; otherwise the DATABASE_* parts build one (original §8.3). */
+function databaseUrlFrom(env: Env): string {
+  if (env.DATABASE_URL && /^postgres(ql)?:\/\/.+/.test(env.DATABASE_URL)) return env.DATABASE_URL
+  const user = encodeURIComponent(env.DATABASE_USER)
+  const pass = encodeURIComponent(env.DATABASE_PASSWORD)
+  return `postgres://${user}:${pass}@${env.DATABASE_HOST}:${env.DATABASE_PORT}/${encodeURIComponent(env.DATABASE_NAME)}`
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
+  const parsed = EnvSchema.safeParse(source)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(source[String(i.path[0])])})`)
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`)
+  }
+  const env = parsed.data
+  const flags: FeatureFlags = {
+    ENABLE_AUTO_BLOCKING: env.ENABLE_AUTO_BLOCKING,
+    ENABLE_CANARY_MONITORING: env.ENABLE_CANARY_MONITORING,
+    ENABLE_GHOST_PROBE_ALERTS: env.ENABLE_GHOST_PROBE_ALERTS,
+    ENABLE_QUARANTINE_MODE: env.ENABLE_QUARANTINE_MODE,
+    ENABLE_RISK_SCORING: env.ENABLE_RISK_SCORING,
+    ENABLE_THREAT_HEATMAP: env.ENABLE_THREAT_HEATMAP,
+  }
+  return {
+    ...env,
+    databaseUrl: databaseUrlFrom(env),
+    flags,
+    release: {
+      version: env.APP_VERSION,
+      git_sha: env.GIT_SHA,
+      deployed_at: env.DEPLOYED_AT,
+      release_owner: env.RELEASE_OWNER,
+      release_notes_url: env.RELEASE_NOTES_URL,
+    },
+  }
+}
+
+export type Config = ReturnType<typeof loadConfig>

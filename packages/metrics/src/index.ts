@@ -1,0 +1,7 @@
+export { createCommonMetrics, type CommonMetrics, type ReleaseLabels } from './common.js'
+export { createQueueMetrics } from './queue.js'
+export { createApiMetrics, type ApiMetrics } from './api.js'
+export { createRedirectMetrics, type RedirectMetrics } from './redirect.js'
+export { createProberMetrics, type ProberMetrics } from './prober.js'
+export { createRiskMetrics, type RiskMetrics } from './risk.js'
+export { metricsPlugin, type MetricsPluginOptions } from './plugin.js'

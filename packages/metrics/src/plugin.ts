@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Histogram, Registry } from 'prom-client'
+
+export type MetricsPluginOptions = {
+  registry: Registry
+  httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>
+  /** Path serving the Prometheus text; null to not serve it from this app. */
+  path?: string | null
+  /** Called before each scrape, e.g. to refresh gauges from the database. */
+  beforeScrape?: () => Promise<void>
+}
+
+/** Records every request by route template and status, and serves the registry at `path`. */
+export const metricsPlugin = fp(
+  async (app: FastifyInstance, opts: MetricsPluginOptions) => {
+    app.addHook('onResponse', async (req, reply) => {
+      opts.httpRequestDuration.observe(
+        { method: req.method, route: req.routeOptions.url ?? '__unknown__', status_code: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      )
+    })
+    const path = opts.path === undefined ? '/metrics' : opts.path
+    if (path === null) return
+    app.get(path, async (_req, reply) => {
+      await opts.beforeScrape?.()
+      // contract §6.1: exact content type asserted by the original's tests
+      reply.header('content-type', 'text/plain; charset=utf-8')
+      return opts.registry.metrics()
+    })
+  },
+  { name: 'ghostlink-metrics' },
+)

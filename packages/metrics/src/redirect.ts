@@ -1,0 +1,59 @@
+import { Counter, Gauge, Histogram } from 'prom-client'
+import { createCommonMetrics, type ReleaseLabels } from './common.js'
+
+export function createRedirectMetrics(release: ReleaseLabels, flags: Record<string, boolean>) {
+  const common = createCommonMetrics('redirect', release, flags)
+  const registers = [common.registry]
+  return {
+    ...common,
+    // status is the answer class (302, 404, 410); never a per-code label (rewrite-decisions §2)
+    redirects: new Counter({
+      name: 'url_redirects_total',
+      help: 'Answers on /<code> and /r/<code> by status',
+      labelNames: ['app_version', 'status'] as const,
+      registers,
+    }),
+    redirectLatency: new Histogram({
+      name: 'redirect_latency_seconds',
+      help: 'Time from request to redirect answer',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    cacheLookups: new Counter({
+      name: 'redirect_cache_lookups_total',
+      help: 'Lookups per cache layer (local, redis) and result (hit, miss)',
+      labelNames: ['layer', 'result'] as const,
+      registers,
+    }),
+    dbLookups: new Counter({ name: 'redirect_db_lookups_total', help: 'Lookups that reached Postgres', registers }),
+    clickQueueDepth: new Gauge({
+      name: 'redirect_click_queue_depth',
+      help: 'Click records waiting: in the Redis stream (pending) and in the in-memory buffer',
+      labelNames: ['where'] as const,
+      registers,
+    }),
+    clicksFlushed: new Counter({
+      name: 'redirect_clicks_flushed_total',
+      help: 'Click records inserted into Postgres, by path (stream consumer or direct fallback)',
+      labelNames: ['path'] as const,
+      registers,
+    }),
+    clicksDropped: new Counter({
+      name: 'redirect_clicks_dropped_total',
+      help: 'Click records dropped because the in-memory buffer was full',
+      registers,
+    }),
+    invalidCodeHits: new Counter({
+      name: 'ghostlink_invalid_short_code_hits_total',
+      help: 'Requests for unknown short codes',
+      registers,
+    }),
+    blockedRequests: new Counter({
+      name: 'ghostlink_blocked_requests_total',
+      help: 'Requests refused because the code is quarantined',
+      registers,
+    }),
+  }
+}
+
+export type RedirectMetrics = ReturnType<typeof createRedirectMetrics>

@@ -1,0 +1,2 @@
+export { createTestDatabase, type TestDatabase } from './test-database.js'
+export { testRedisPrefix, cleanRedisPrefix, TEST_REDIS_URL } from './test-redis.js'

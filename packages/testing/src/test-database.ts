@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto'
+import { runMigrations } from '@ghostlink/db'
+import postgres from 'postgres'
+
+const ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+export type TestDatabase = { url: string; name: string; drop: () => Promise<void> }
+
+/** Creates a fresh, migrated database for one test file; `drop()` removes it (and kicks out stray connections). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `gl_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+  try {
+    await admin.unsafe(`create database ${name}`)
+  } finally {
+    await admin.end({ timeout: 5 })
+  }
+  const url = new URL(ADMIN_URL)
+  url.pathname = `/${name}`
+  await runMigrations(url.toString())
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+      try {
+        await sql.unsafe(`drop database if exists ${name} with (force)`)
+      } finally {
+        await sql.end({ timeout: 5 })
+      }
+    },
+  }
+}
