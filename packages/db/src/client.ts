@@ -4,7 +4,7 @@ import * as schema from './schema/index.js'
 
 /** A pooled postgres.js client wrapped by drizzle. No connection is opened until the first query. */
 export const createDb = (url: string, max = 10) =>
-  drizzle({ client: postgres(url, { max, onnotice: () => {}, connect_timeout: 5 }), schema })
+  drizzle({ client: postgres(url, { max, onnotice: () => {}, connect_timeout: 5, connection: { TimeZone: 'UTC' } }), schema })
 
 export type Db = ReturnType<typeof createDb>
 

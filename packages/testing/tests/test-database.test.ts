@@ -1,6 +1,6 @@
-import { createTestDatabase, type TestDatabase } from '@ghostlink/testing'
+import { closeDb, createDb, pingDb, runMigrations, type Db } from '@ghostlink/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDb, createDb, pingDb, runMigrations, type Db } from '../src/index.js'
+import { createTestDatabase, type TestDatabase } from '../src/index.js'
 
 describe('migrations', () => {
   let tdb: TestDatabase

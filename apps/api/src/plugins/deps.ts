@@ -1,0 +1,38 @@
+import type { Config } from '@ghostlink/config'
+import type { Db } from '@ghostlink/db'
+import type { ApiMetrics } from '@ghostlink/metrics'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Redis } from 'ioredis'
+import type { Queue } from 'bullmq'
+
+/** What every route may need. Redis and the risk queue are optional: the API works without them (original §7). */
+export type ApiDeps = {
+  config: Config
+  db: Db
+  redis?: Redis
+  metrics: ApiMetrics
+  /** Producer for risk recomputation jobs; absent when no worker tier runs (risk is then computed inline). */
+  riskQueue?: Queue
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    db: Db
+    redis: Redis | undefined
+    metrics: ApiMetrics
+    riskQueue: Queue | undefined
+  }
+}
+
+export const depsPlugin = fp(
+  async (app: FastifyInstance, deps: ApiDeps) => {
+    app.decorate('config', deps.config)
+    app.decorate('db', deps.db)
+    app.decorate('redis', deps.redis)
+    app.decorate('metrics', deps.metrics)
+    app.decorate('riskQueue', deps.riskQueue)
+  },
+  { name: 'deps' },
+)

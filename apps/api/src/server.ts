@@ -1,0 +1,33 @@
+import { loadConfig } from '@ghostlink/config'
+import { closeDb, createDb } from '@ghostlink/db'
+import { QUEUES } from '@ghostlink/jobs'
+import { createRedis, redisKeys } from '@ghostlink/links'
+import { createApiMetrics } from '@ghostlink/metrics'
+import { Queue } from 'bullmq'
+import closeWithGrace from 'close-with-grace'
+import Fastify from 'fastify'
+import { api } from './app.js'
+
+const config = loadConfig()
+const db = createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
+const redis = createRedis(config.REDIS_URL, 'ghostlink-api')
+redis.on('error', () => {}) // reconnects in the background; /health reports the state
+const riskQueue = new Queue(QUEUES.risk, {
+  connection: { url: config.REDIS_URL, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  prefix: redisKeys(config.REDIS_PREFIX).bull,
+})
+riskQueue.on('error', () => {})
+const metrics = createApiMetrics(config.release, config.flags)
+
+const app = Fastify({ logger: { level: config.LOG_LEVEL }, bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUSTED_PROXIES })
+await app.register(api, { config, db, redis, metrics, riskQueue })
+
+closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  if (err) app.log.error({ err }, 'shutting down after error')
+  await app.close()
+  await riskQueue.close()
+  redis.disconnect()
+  await closeDb(db)
+})
+
+await app.listen({ host: config.HOST, port: config.API_PORT })

@@ -1,0 +1,75 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { HttpError } from './errors.js'
+
+export type ContractPluginOptions = { appVersion: string }
+
+const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', '57P01', '57P03'])
+
+/** Postgres unreachable or shutting down: the contract answers 503 `Service unavailable` (original §1.0 DB guard). */
+const isDatabaseDown = (err: unknown) => {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && DB_DOWN_CODES.has(code)
+}
+
+/**
+ * Cross-cutting contract (original §1.0, rewrite-decisions §2): `X-GhostLink-Version` on every response,
+ * `{ error, code }` for every error, JSON 404/405 instead of HTML, and no internal message ever leaks in a 500.
+ */
+export const contractPlugin = fp(
+  async (app: FastifyInstance, opts: ContractPluginOptions) => {
+    app.addHook('onRequest', async (_req, reply) => {
+      reply.header('X-GhostLink-Version', opts.appVersion)
+    })
+
+    app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: 'Not found', code: 404 }))
+
+    app.setErrorHandler(async (err: FastifyError | HttpError, req, reply) => {
+      if (err instanceof HttpError) {
+        return reply.code(err.status).send(err.withCode ? { error: err.message, code: err.status } : { error: err.message })
+      }
+      if (isDatabaseDown(err) || isDatabaseDown((err as { cause?: unknown }).cause)) {
+        req.log.error({ err }, 'database unavailable')
+        return reply.code(503).send({ error: 'Service unavailable', code: 503 })
+      }
+      const status = (err as FastifyError).statusCode
+      if (status === 413) return reply.code(413).send({ error: 'Payload too large', code: 413 })
+      if (status === 405) return reply.code(405).send({ error: 'Method not allowed', code: 405 })
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        return reply.code(status).send({ error: 'Bad request', code: status })
+      }
+      req.log.error({ err }, 'unhandled error')
+      return reply.code(500).send({ error: 'Internal server error', code: 500 })
+    })
+  },
+  { name: 'ghostlink-contract' },
+)
+
+/**
+ * Fastify answers a known path with the wrong method as 404; the contract wants a JSON 405.
+ * Call after all routes are registered: it adds 405 handlers for the missing methods of every route path.
+ */
+export function addMethodNotAllowed(app: FastifyInstance, paths: Map<string, Set<string>>): void {
+  const all = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+  for (const [url, methods] of paths) {
+    const missing = all.filter((m) => !methods.has(m))
+    if (missing.length === 0) continue
+    app.route({
+      method: missing,
+      url,
+      handler: async (_req, reply) => reply.code(405).send({ error: 'Method not allowed', code: 405 }),
+    })
+  }
+}
+
+/** Collects route paths and methods as they are registered, for addMethodNotAllowed. */
+export function trackRoutes(app: FastifyInstance): Map<string, Set<string>> {
+  const paths = new Map<string, Set<string>>()
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    const set = paths.get(route.url) ?? new Set<string>()
+    for (const m of methods) set.add(m)
+    paths.set(route.url, set)
+  })
+  return paths
+}

@@ -1,0 +1,19 @@
+/** A contract error: rendered as `{ error, code }` (or `{ error }` alone where the contract has no code). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly withCode = true,
+  ) {
+    super(message)
+  }
+}
+
+export const BadRequest = (message: string) => new HttpError(400, message)
+export const Forbidden = () => new HttpError(403, 'Forbidden')
+export const NotFound = (message = 'Not found') => new HttpError(404, message)
+export const Conflict = (message: string) => new HttpError(409, message)
+export const Unprocessable = (message: string) => new HttpError(422, message)
+export const ServiceUnavailable = () => new HttpError(503, 'Service unavailable')
+
+export const MissingRequestBody = () => BadRequest('Missing request body')

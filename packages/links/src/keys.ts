@@ -1,0 +1,17 @@
+/** Every Redis key and channel GhostLink uses, under the deployment's prefix (REDIS_PREFIX). */
+export const redisKeys = (prefix: string) => ({
+  /** Cached lookup result for a short code (original §7 `url:<code>`, now holding the whole answer). */
+  link: (code: string) => `${prefix}url:${code}`,
+  /** Cached risk score (original §7 `risk:<id>`). */
+  risk: (urlId: number) => `${prefix}risk:${urlId}`,
+  /** Pub/sub channel: a message is a short code whose cached answer every replica must drop. */
+  invalidations: `${prefix}links:invalidate`,
+  /** Set of quarantined codes, mirrored from Postgres for the redirect tier. */
+  quarantine: `${prefix}quarantine:codes`,
+  /** Stream of click and fingerprint records handed off by the redirect tier. */
+  clickStream: `${prefix}clicks`,
+  /** Prefix for BullMQ queues. */
+  bull: `${prefix}bull`,
+})
+
+export type RedisKeys = ReturnType<typeof redisKeys>

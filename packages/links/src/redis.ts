@@ -1,0 +1,35 @@
+import { Redis } from 'ioredis'
+
+/**
+ * A Redis client that never blocks a request on a dead server: no offline queue (commands fail at once while
+ * disconnected), one retry per command, and endless background reconnects (rewrite-decisions §2: Redis comes back).
+ */
+export function createRedis(url: string, name: string): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  })
+}
+
+/** A client for blocking or subscriber use (BullMQ workers, pub/sub): offline queue on, unlimited retries per command. */
+export function createBlockingRedis(url: string, name: string): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    connectTimeout: 2_000,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  })
+}
+
+/** 'ok' | 'error' (connected but the ping failed) | 'unavailable' (not connected), as /health reports it (original §8.1). */
+export async function redisStatus(redis: Redis | undefined): Promise<'ok' | 'error' | 'unavailable'> {
+  if (!redis || redis.status !== 'ready') return 'unavailable'
+  try {
+    return (await redis.ping()) === 'PONG' ? 'ok' : 'error'
+  } catch {
+    return 'error'
+  }
+}
