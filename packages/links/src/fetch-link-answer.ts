@@ -1,0 +1,37 @@
+import { type Db, quarantinedCodes, urls } from '@ghostlink/db'
+import { sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { LinkAnswer } from './link-answer.js'
+
+const Row = z.object({
+  id: z.number().int().nullable(),
+  user_id: z.number().int().nullable(),
+  original_url: z.string().nullable(),
+  is_active: z.boolean().nullable(),
+  quarantined: z.boolean(),
+})
+
+/**
+ * One query answers both questions: the link (if any) and whether the code is quarantined — a code can be
+ * quarantined without any link having it (original §4.3). `(select 1)` left join keeps exactly one row either way,
+ * and both sides use their unique index (a full join on an OR condition would not).
+ */
+export async function fetchLinkAnswer(db: Db, code: string): Promise<LinkAnswer> {
+  const rows = await db.execute(sql`
+    select u.id, u.user_id, u.original_url, u.is_active,
+      exists(select 1 from ${quarantinedCodes} q where q.short_code = ${code}) as quarantined
+    from (select 1) as one
+    left join ${urls} u on u.short_code = ${code}`)
+  const row = Row.parse(rows[0])
+  if (row.id === null || row.original_url === null || row.is_active === null) {
+    return { kind: 'missing', quarantined: row.quarantined }
+  }
+  return {
+    kind: 'found',
+    id: row.id,
+    user_id: row.user_id,
+    original_url: row.original_url,
+    is_active: row.is_active,
+    quarantined: row.quarantined,
+  }
+}
