@@ -1,0 +1,15 @@
+export const TEMPLATE_PATH: string
+export const EMPTY_MAP_PATH: string
+export const NGINX_DEFAULTS: Record<string, string>
+export function renderNginx(vars: Record<string, string | number | undefined>, template?: string): string
+export type NginxVars = Record<string, string> & {
+  NGINX_LISTEN: string
+  NGINX_PID_FILE: string
+  NGINX_ERROR_LOG: string
+  NGINX_ACCESS_LOG: string
+  NGINX_TEMP_DIR: string
+  QUARANTINE_MAP_FILE: string
+}
+export type PreparedNginx = { prefix: string; confPath: string; vars: NginxVars }
+export function prepareNginx(prefix: string, overrides?: Record<string, string | undefined>): PreparedNginx
+export function nginxArgs(p: PreparedNginx): string[]

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Renders infra/nginx/nginx.conf.template for local runs and tests (compose uses the nginx image's envsubst).
+// Usage: node infra/scripts/render-nginx.mjs <prefix-dir>   (variables from the environment, defaults below)
+import { copyFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const TEMPLATE_PATH = resolve(here, '../nginx/nginx.conf.template')
+export const EMPTY_MAP_PATH = resolve(here, '../nginx/blocked_codes.empty.conf')
+
+/** Defaults for a local run; `prefix` is added by prepareNginx. */
+export const NGINX_DEFAULTS = {
+  NGINX_WORKER_PROCESSES: '1',
+  NGINX_LISTEN: '127.0.0.1:8080',
+  API_UPSTREAM: '127.0.0.1:8081',
+  REDIRECT_UPSTREAM_1: '127.0.0.1:8082',
+  REDIRECT_UPSTREAM_2: '127.0.0.1:8083',
+  RATE_LIMIT_REDIRECT: '100r/s',
+  RATE_LIMIT_REDIRECT_BURST: '200',
+  RATE_LIMIT_API: '20r/s',
+  RATE_LIMIT_API_BURST: '40',
+  RATE_LIMIT_WRITE: '5r/s',
+  RATE_LIMIT_WRITE_BURST: '20',
+}
+
+/** Replaces every ${NAME} of the template; throws when one has no value (a typo must not reach nginx). */
+export function renderNginx(vars, template = readFileSync(TEMPLATE_PATH, 'utf8')) {
+  const missing = new Set()
+  const out = template.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name) => {
+    const value = vars[name]
+    if (value === undefined || value === '') {
+      missing.add(name)
+      return ''
+    }
+    return String(value)
+  })
+  if (missing.size > 0) throw new Error(`nginx template: no value for ${[...missing].join(', ')}`)
+  return out
+}
+
+/**
+ * Writes <prefix>/nginx.conf with logs, pid and temp dirs under <prefix>, so nginx runs without root.
+ * Creates QUARANTINE_MAP_FILE (empty) when it does not exist. Returns the paths nginx needs.
+ */
+export function prepareNginx(prefix, overrides = {}) {
+  const dir = resolve(prefix)
+  mkdirSync(join(dir, 'temp'), { recursive: true })
+  mkdirSync(join(dir, 'logs'), { recursive: true })
+  // when started as root, nginx workers run as nobody and must traverse the prefix
+  chmodSync(dir, 0o755)
+  const vars = {
+    ...NGINX_DEFAULTS,
+    NGINX_PID_FILE: join(dir, 'nginx.pid'),
+    NGINX_ERROR_LOG: join(dir, 'logs/error.log'),
+    NGINX_ACCESS_LOG: join(dir, 'logs/access.log'),
+    NGINX_TEMP_DIR: join(dir, 'temp'),
+    QUARANTINE_MAP_FILE: join(dir, 'blocked_codes.conf'),
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined && v !== '')),
+  }
+  vars.QUARANTINE_MAP_FILE = resolve(vars.QUARANTINE_MAP_FILE)
+  if (!existsSync(vars.QUARANTINE_MAP_FILE)) {
+    mkdirSync(dirname(vars.QUARANTINE_MAP_FILE), { recursive: true })
+    copyFileSync(EMPTY_MAP_PATH, vars.QUARANTINE_MAP_FILE)
+  }
+  const confPath = join(dir, 'nginx.conf')
+  writeFileSync(confPath, renderNginx(vars))
+  return { prefix: dir, confPath, vars }
+}
+
+/** nginx arguments for a prepared prefix: `nginx ...nginxArgs(p)` (-e avoids the compiled-in /var/log path). */
+export const nginxArgs = (p) => ['-p', p.prefix, '-c', p.confPath, '-e', p.vars.NGINX_ERROR_LOG]
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const prefix = process.argv[2]
+  if (!prefix) {
+    console.error('usage: render-nginx.mjs <prefix-dir>')
+    process.exit(2)
+  }
+  const names = [...Object.keys(NGINX_DEFAULTS), 'QUARANTINE_MAP_FILE']
+  const p = prepareNginx(prefix, Object.fromEntries(names.map((n) => [n, process.env[n]])))
+  console.log(`${p.confPath}\nrun: nginx ${nginxArgs(p).join(' ')}`)
+}
