@@ -2,9 +2,14 @@ import { addMethodNotAllowed, contractPlugin, installLenientBodyParsers, trackRo
 import { metricsPlugin } from '@ghostlink/metrics'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { createApiBeforeScrape } from './metrics/before-scrape.js'
 import { type ApiDeps, depsPlugin } from './plugins/deps.js'
 import canaryRoutes from './routes/canaries.js'
 import healthRoutes from './routes/health.js'
+import shortenRoutes from './routes/shorten.js'
+import urlRiskRoutes from './routes/url-risk.js'
+import urlRoutes from './routes/urls/index.js'
+import { linkLookupPlugin } from './urls/link-lookup-plugin.js'
 
 /** The management API as a plugin: dependencies come in as options; server.ts owns the process. */
 export const api = fp(
@@ -16,10 +21,15 @@ export const api = fp(
     await app.register(metricsPlugin, {
       registry: deps.metrics.registry,
       httpRequestDuration: deps.metrics.httpRequestDuration,
+      beforeScrape: createApiBeforeScrape({ db: deps.db, config: deps.config, metrics: deps.metrics, log: app.log }),
     })
+    await app.register(linkLookupPlugin)
 
     await app.register(healthRoutes)
     await app.register(canaryRoutes)
+    await app.register(shortenRoutes)
+    await app.register(urlRoutes)
+    await app.register(urlRiskRoutes)
 
     app.after(() => addMethodNotAllowed(app, routes))
   },

@@ -1,0 +1,66 @@
+import { RISK_TIERS } from '@ghostlink/db'
+import { redisKeys } from '@ghostlink/links'
+import type { Redis } from 'ioredis'
+import { z } from 'zod'
+
+/** original §7: `risk:<url_id>` lives 600 s; every compute overwrites it. */
+export const RISK_CACHE_TTL_SECONDS = 600
+
+/** The one shape GET /urls/:id/risk answers with (rewrite-decisions §2: signals is always an object). */
+export type RiskView = {
+  computed_at: string
+  score: number
+  signals: Record<string, unknown>
+  tier: (typeof RISK_TIERS)[number]
+  url_id: number
+}
+
+const jsonObject = z.record(z.string(), z.unknown())
+
+// Another writer (the risk worker, an older release) may have cached signals as a JSON string: accept both.
+const CachedRisk = z.object({
+  score: z.number().int().min(0).max(100),
+  tier: z.enum(RISK_TIERS),
+  signals: z.union([jsonObject, z.string().transform((s, ctx) => {
+    try {
+      return jsonObject.parse(JSON.parse(s))
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'signals is not a JSON object' })
+      return z.NEVER
+    }
+  })]),
+  computed_at: z.iso.datetime({ offset: true }),
+})
+
+export function toRiskView(urlId: number, r: { score: number; tier: RiskView['tier']; signals: object; computed_at: Date }): RiskView {
+  return {
+    computed_at: r.computed_at.toISOString(),
+    score: r.score,
+    signals: { ...r.signals },
+    tier: r.tier,
+    url_id: urlId,
+  }
+}
+
+/** The cached score, or null on a miss, an unreadable entry or Redis being down (cache is best effort, original §10.3). */
+export async function readRiskCache(redis: Redis | undefined, prefix: string, urlId: number): Promise<RiskView | null> {
+  if (!redis || redis.status !== 'ready') return null
+  try {
+    const raw = await redis.get(redisKeys(prefix).risk(urlId))
+    if (raw === null) return null
+    const parsed = CachedRisk.safeParse(JSON.parse(raw))
+    if (!parsed.success) return null
+    return { ...parsed.data, url_id: urlId }
+  } catch {
+    return null
+  }
+}
+
+export async function writeRiskCache(redis: Redis | undefined, prefix: string, view: RiskView): Promise<void> {
+  if (!redis || redis.status !== 'ready') return
+  try {
+    await redis.set(redisKeys(prefix).risk(view.url_id), JSON.stringify(view), 'EX', RISK_CACHE_TTL_SECONDS)
+  } catch {
+    // best effort
+  }
+}

@@ -1,0 +1,93 @@
+import { BadRequest, type HttpError, Unprocessable } from '@ghostlink/http'
+import { z } from 'zod'
+import { isReservedCode } from '../urls/reserved-codes.js'
+
+/** Parses `input` with `schema`, or throws the contract error for the field (first failing rule wins). */
+export function parseOr<T>(schema: z.ZodType<T>, input: unknown, toError: () => HttpError): T {
+  const r = schema.safeParse(input)
+  if (!r.success) throw toError()
+  return r.data
+}
+
+// Postgres varchar(n) counts characters (code points), not UTF-16 units.
+const maxChars = (n: number) => (s: string) => [...s].length <= n
+// Control characters can never be stored safely (NUL breaks Postgres text) nor sent back in a Location header.
+const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s)
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s)
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
+/** contract §1.2 step 3 + rewrite-decisions §2: http(s) with a host, at most 2048 characters. */
+export const OriginalUrl = z
+  .string()
+  .transform((s) => s.trim())
+  .refine(maxChars(2048))
+  .refine(noControlChars)
+  .refine(isHttpUrl)
+
+/** rewrite-decisions §2: ASCII `[A-Za-z0-9]{1,10}` after trimming, and never a reserved word. */
+export const CustomCode = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string().regex(/^[A-Za-z0-9]{1,10}$/))
+  .refine((s) => !isReservedCode(s))
+
+/**
+ * contract §1.2 step 5: the original coerced with Python's int(): numeric strings pass, floats truncate (1.9 → 1),
+ * booleans and "1.0"/"abc" fail; the result must be > 0.
+ */
+export const UserIdInput = z
+  .union([z.number().refine(Number.isFinite), z.string().regex(/^\s*[+-]?\d+\s*$/).transform(Number)])
+  .transform((n) => Math.trunc(n))
+  .pipe(z.number().int().positive())
+
+/** contract §1.2 step 6 + rewrite-decisions §2: null or a string of at most 255 characters. */
+export const Title = z.string().refine(maxChars(255)).refine((s) => !s.includes('\u0000')).nullable()
+
+export const IsActive = z.boolean()
+
+/** contract §1.6 step 2: the only keys PUT/PATCH accept. */
+export const UPDATE_KEYS = new Set(['original_url', 'title', 'is_active', 'user_id'])
+export const MUTABLE_KEYS = ['original_url', 'title', 'is_active'] as const
+
+export const parseOriginalUrl = (v: unknown) => parseOr(OriginalUrl, v, () => Unprocessable('Invalid URL'))
+export const parseCustomCode = (v: unknown) => parseOr(CustomCode, v, () => Unprocessable('Invalid short_code'))
+export const parseUserId = (v: unknown) => parseOr(UserIdInput, v, () => BadRequest('Invalid user_id'))
+export const parseTitle = (v: unknown) => parseOr(Title, v, () => BadRequest('Invalid title'))
+export const parseIsActive = (v: unknown) => parseOr(IsActive, v, () => BadRequest('Invalid is_active'))
+
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v)
+const queryInt = z.preprocess(first, z.string().regex(/^\s*[+-]?\d+\s*$/).transform(Number)).optional().catch(undefined)
+const positiveQueryInt = queryInt.pipe(z.number().int().positive().optional()).catch(undefined)
+
+/**
+ * contract §1.4: `user_id` that is not an integer and `is_active` outside 1|true|yes / 0|false|no are ignored.
+ * `page`/`per_page` are additions: without a valid one, every row is returned as the contract says.
+ */
+export const ListUrlsQuery = z.object({
+  user_id: queryInt,
+  is_active: z
+    .preprocess(first, z.string())
+    .transform((s) => {
+      const v = s.trim().toLowerCase()
+      return ['1', 'true', 'yes'].includes(v) ? true : ['0', 'false', 'no'].includes(v) ? false : undefined
+    })
+    .optional()
+    .catch(undefined),
+  page: positiveQueryInt,
+  per_page: positiveQueryInt,
+})
+export type ListUrlsQuery = z.infer<typeof ListUrlsQuery>
+
+export const MAX_PER_PAGE = 1000
+export const DEFAULT_PER_PAGE = 100
+
+/** Ids are Postgres `integer`: an all-digit segment beyond its range names no row. */
+export const MAX_DB_INT = 2_147_483_647
+export const isDigits = (s: string) => /^\d+$/.test(s)

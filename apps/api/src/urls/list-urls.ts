@@ -1,0 +1,27 @@
+import { type Db, type Url, urls } from '@ghostlink/db'
+import { and, asc, eq, type SQL } from 'drizzle-orm'
+import { DEFAULT_PER_PAGE, type ListUrlsQuery, MAX_DB_INT, MAX_PER_PAGE } from '../schemas/urls.js'
+
+/**
+ * GET /urls (contract §1.4): optional `user_id` and `is_active` filters, ordered by id. Every row unless `page` or
+ * `per_page` is given (an addition; per_page is capped at 1000).
+ */
+export async function listUrls(db: Db, q: ListUrlsQuery): Promise<Url[]> {
+  const where: SQL[] = []
+  if (q.user_id !== undefined) {
+    // an integer no row can have matches nothing (and must not reach Postgres as an out-of-range int)
+    if (q.user_id < 1 || q.user_id > MAX_DB_INT) return []
+    where.push(eq(urls.user_id, q.user_id))
+  }
+  if (q.is_active !== undefined) where.push(eq(urls.is_active, q.is_active))
+  const query = db
+    .select()
+    .from(urls)
+    .where(and(...where))
+    .orderBy(asc(urls.id))
+  if (q.page === undefined && q.per_page === undefined) return query
+  const perPage = Math.min(q.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE)
+  const offset = ((q.page ?? 1) - 1) * perPage
+  if (!Number.isSafeInteger(offset)) return []
+  return query.limit(perPage).offset(offset)
+}

@@ -1,0 +1,24 @@
+import { CANARIES } from '../routes/canaries.js'
+
+/**
+ * rewrite-decisions §2 / original §11.2.7: a custom code may not shadow a top-level route of the API or the
+ * redirect tier (`/<code>` would never reach it). Compared case-insensitively so `Health` is refused too.
+ */
+export const RESERVED_CODES: ReadonlySet<string> = new Set([
+  'health',
+  'ready',
+  'metrics',
+  'users',
+  'urls',
+  'events',
+  'shorten',
+  'r',
+  'docs',
+  'openapi',
+  'quarantine',
+  'favicon',
+  'robots',
+  ...CANARIES,
+])
+
+export const isReservedCode = (code: string) => RESERVED_CODES.has(code.toLowerCase())

@@ -1,0 +1,35 @@
+import type { Db } from '@ghostlink/db'
+import type { ApiMetrics } from '@ghostlink/metrics'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { RiskTrigger } from '../risk/trigger-risk.js'
+import { createRiskTrigger } from '../risk/trigger-risk.js'
+
+/** What the URL domain functions need, gathered once per route plugin from the app's decorators. */
+export type UrlContext = {
+  db: Db
+  redis: Redis | undefined
+  /** REDIS_PREFIX */
+  prefix: string
+  metrics: Pick<ApiMetrics, 'urlsCreated' | 'urlsDeleted'>
+  risk: RiskTrigger
+  log: FastifyBaseLogger
+}
+
+export function urlContext(app: FastifyInstance): UrlContext {
+  return {
+    db: app.db,
+    redis: app.redis,
+    prefix: app.config.REDIS_PREFIX,
+    metrics: app.metrics,
+    risk: createRiskTrigger({
+      db: app.db,
+      redis: app.redis,
+      prefix: app.config.REDIS_PREFIX,
+      enabled: app.config.flags.ENABLE_RISK_SCORING,
+      queue: app.riskQueue,
+      log: app.log,
+    }),
+    log: app.log,
+  }
+}
