@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadConfig } from '@ghostlink/config'
+import { closeDb, createDb } from '../client.js'
+import { formatReport } from '../seed/report.js'
+import { runSeed } from '../seed/run-seed.js'
+
+// `pnpm seed [dir]`: the directory is the argument, else SEED_DIR, else ../shared/data next to the repository
+// (the reference CSVs), else the repository's own data/ (how the stack's image runs it).
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url))
+const config = loadConfig()
+const candidates = [process.argv[2], config.SEED_DIR || undefined, resolve(repoRoot, '../shared/data'), resolve(repoRoot, 'data')]
+const dir = candidates.filter((d): d is string => Boolean(d)).map((d) => resolve(d)).find((d) => existsSync(resolve(d, 'users.csv')))
+if (!dir) {
+  console.error(`seed: no users.csv in any of ${candidates.filter(Boolean).join(', ')}`)
+  process.exit(1)
+}
+
+const db = createDb(config.databaseUrl, 2)
+try {
+  const started = performance.now()
+  console.log(`seeding from ${dir}`)
+  const report = await runSeed(db, dir)
+  for (const table of ['users', 'urls', 'events'] as const) console.log(formatReport(table, report[table]))
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(2)} s`)
+} finally {
+  await closeDb(db)
+}

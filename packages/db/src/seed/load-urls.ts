@@ -1,0 +1,92 @@
+import type { Db } from '../client.js'
+import { readCsv, type CsvRecord } from '../queries/read-csv.js'
+import { existingIds, insertJsonRows, type JsonColumn } from './insert-json-rows.js'
+import { emptyReport, note, type TableReport } from './report.js'
+import { csvBool, csvInt, csvText, csvTimestamp } from './seed-values.js'
+
+const COLUMNS: JsonColumn[] = [
+  { name: 'id', type: 'int' },
+  { name: 'user_id', type: 'int' },
+  { name: 'short_code', type: 'text' },
+  { name: 'original_url', type: 'text' },
+  { name: 'title', type: 'text' },
+  { name: 'is_active', type: 'boolean' },
+  { name: 'created_at', type: 'timestamp', expr: 'coalesce(t.created_at, now())' },
+  { name: 'updated_at', type: 'timestamp', expr: 'coalesce(t.updated_at, t.created_at, now())' },
+]
+
+type UrlRow = {
+  line: number
+  id: number
+  user_id: number | null
+  short_code: string
+  original_url: string
+  title: string | null
+  is_active: boolean
+  created_at: string | null
+  updated_at: string | null
+}
+
+function toUrlRow(r: CsvRecord, line: number): UrlRow | string {
+  const id = csvInt(r.id)
+  const short_code = csvText(r.short_code, 10)
+  const original_url = csvText(r.original_url, 2048)
+  if (id === null) return 'missing or invalid id'
+  if (short_code === null) return 'missing or invalid short_code'
+  if (original_url === null) return 'missing or invalid original_url'
+  return {
+    line,
+    id,
+    user_id: csvInt(r.user_id),
+    short_code,
+    original_url,
+    title: csvText(r.title, 255),
+    is_active: csvBool(r.is_active, true),
+    created_at: csvTimestamp(r.created_at),
+    updated_at: csvTimestamp(r.updated_at),
+  }
+}
+
+/** Loads urls.csv by id (ON CONFLICT DO NOTHING, so a second run inserts nothing); owners that were not loaded become NULL. */
+export async function loadUrls(db: Db, file: string, batchSize = 1000): Promise<TableReport> {
+  const report = emptyReport()
+  let batch: UrlRow[] = []
+  const flush = async () => {
+    const owners = await existingIds(db, 'users', batch.flatMap((r) => (r.user_id === null ? [] : [r.user_id])))
+    const nulled = new Set<number>()
+    for (const row of batch) {
+      if (row.user_id !== null && !owners.has(row.user_id)) {
+        nulled.add(row.id)
+        row.user_id = null
+      }
+    }
+    const inserted = new Set((await insertJsonRows<{ id: number }>(db, 'urls', COLUMNS, batch)).map((r) => r.id))
+    for (const row of batch) {
+      if (!inserted.has(row.id)) {
+        report.skipped++
+        continue
+      }
+      report.inserted++
+      if (nulled.has(row.id)) {
+        report.ownerNulled++
+        note(report, `line ${row.line}: url ${row.id} owned by a user that was not loaded, stored with user_id NULL`)
+      }
+    }
+    batch = []
+  }
+  let line = 1
+  for await (const record of readCsv(file)) {
+    line++
+    report.read++
+    const row = toUrlRow(record, line)
+    if (typeof row === 'string') {
+      report.skipped++
+      note(report, `line ${line}: ${row}, skipped`)
+      continue
+    }
+    batch.push(row)
+    if (batch.length >= batchSize) await flush()
+  }
+  await flush()
+  return report
+}
