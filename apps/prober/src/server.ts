@@ -1,0 +1,61 @@
+import { loadConfig } from '@ghostlink/config'
+import { closeDb, createDb } from '@ghostlink/db'
+import { createBlockingRedis } from '@ghostlink/links'
+import { createProberMetrics } from '@ghostlink/metrics'
+import closeWithGrace from 'close-with-grace'
+import Fastify from 'fastify'
+import { proberApp } from './app.js'
+import { refreshCanaryGauges } from './canary/refresh-canary-gauges.js'
+import { allowAll, publicOnly } from './probe/address-policy.js'
+import { HostLimiter } from './probe/host-limiter.js'
+import { createProbeAgent } from './probe/probe-agent.js'
+import { refreshDeadGauge } from './probe/refresh-dead-gauge.js'
+import { startProberWorkers } from './worker.js'
+
+const config = loadConfig()
+const app = Fastify({ logger: { level: config.LOG_LEVEL } })
+const logger = app.log
+const db = createDb(config.databaseUrl, Math.min(config.DATABASE_POOL_MAX, config.PROBE_CONCURRENCY + 2))
+const redis = createBlockingRedis(config.REDIS_URL, 'ghostlink-prober')
+redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'))
+const metrics = createProberMetrics(config.release, config.flags)
+
+const policy = config.PROBE_ALLOW_PRIVATE ? allowAll : publicOnly
+if (config.PROBE_ALLOW_PRIVATE) logger.warn('PROBE_ALLOW_PRIVATE is on: the SSRF guard accepts private and loopback destinations')
+const dispatcher = createProbeAgent({ policy, connectTimeoutMs: config.PROBE_CONNECT_TIMEOUT_MS, timeoutMs: config.PROBE_TIMEOUT_MS })
+const probe = {
+  dispatcher,
+  policy,
+  limiter: new HostLimiter(config.PROBE_PER_HOST_LIMIT),
+  timeoutMs: config.PROBE_TIMEOUT_MS,
+  maxRedirects: config.PROBE_MAX_REDIRECTS,
+}
+
+const workers = await startProberWorkers({ config, db, connection: redis, logger, metrics, probe })
+
+// a current count over active links: on a timer, never per scrape (rewrite-decisions §2)
+const refreshDead = () => refreshDeadGauge(db, metrics).catch((err) => logger.warn({ err }, 'dead gauge refresh failed'))
+const deadTimer = setInterval(refreshDead, 30_000)
+void refreshDead()
+
+await app.register(proberApp, {
+  db,
+  redis,
+  metrics,
+  beforeScrape: async () => {
+    await Promise.allSettled([refreshCanaryGauges(db, metrics, config.flags.ENABLE_CANARY_MONITORING), workers.sampleQueues()])
+  },
+})
+
+closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
+  if (err) logger.error({ err }, 'shutting down after error')
+  else logger.info({ signal }, 'shutting down')
+  clearInterval(deadTimer)
+  await app.close()
+  await workers.close()
+  await dispatcher.close()
+  redis.disconnect()
+  await closeDb(db)
+})
+
+await app.listen({ host: config.HOST, port: config.PROBER_PORT })

@@ -1,0 +1,146 @@
+import type { Config } from '@ghostlink/config'
+import type { Db } from '@ghostlink/db'
+import { CanaryJob, LinkHealthJob, LinkHealthSweepJob, QUEUES, RiskJob } from '@ghostlink/jobs'
+import { redisKeys } from '@ghostlink/links'
+import type { ProberMetrics } from '@ghostlink/metrics'
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { FastifyBaseLogger } from 'fastify'
+import { refreshCanaryGauges } from './canary/refresh-canary-gauges.js'
+import { probeLink } from './jobs/probe-link.js'
+import { runCanaries } from './jobs/run-canaries.js'
+import { sweepLinks } from './jobs/sweep-links.js'
+import type { ProbeDeps } from './probe/probe-url.js'
+
+export type ProberWorkerDeps = {
+  config: Config
+  db: Db
+  /** A connection with maxRetriesPerRequest null (createBlockingRedis); BullMQ duplicates it for blocking reads. */
+  connection: Redis
+  logger: FastifyBaseLogger
+  metrics: ProberMetrics
+  probe: ProbeDeps
+  /** Register the sweep and canary schedules (off in tests that drive jobs by hand). */
+  schedules?: boolean
+}
+
+const parse = <T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: unknown } }, job: Job) => {
+  const r = schema.safeParse(job.data)
+  // conventions §10: an invalid payload never succeeds on retry
+  if (!r.success) throw new UnrecoverableError(`invalid ${job.name} payload`)
+  return r.data
+}
+
+/** Starts the link-health and canary workers and their schedules; close() finishes running jobs, then disconnects. */
+export async function startProberWorkers(deps: ProberWorkerDeps) {
+  const { config, db, connection, logger, metrics } = deps
+  const prefix = redisKeys(config.REDIS_PREFIX).bull
+  const linkQueue = new Queue(QUEUES.linkHealth, { connection, prefix })
+  const canaryQueue = new Queue(QUEUES.canary, { connection, prefix })
+  const riskQueue = new Queue(QUEUES.risk, { connection, prefix })
+  const queues = [linkQueue, canaryQueue, riskQueue]
+  for (const q of queues) q.on('error', (err) => logger.error({ err, queue: q.name }, 'queue error'))
+
+  const interval = config.PROBE_INTERVAL_SECONDS
+  const enqueueRisk = config.flags.ENABLE_RISK_SCORING
+    ? async (urlId: number) => {
+        await riskQueue.add('score', RiskJob.parse({ url_id: urlId, reason: 'health' }), {
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 1_000 },
+          removeOnComplete: true,
+          removeOnFail: { count: 1_000 },
+        })
+      }
+    : undefined
+
+  const linkWorker = new Worker(
+    QUEUES.linkHealth,
+    async (job) => {
+      if (job.name === 'sweep') {
+        parse(LinkHealthSweepJob, job)
+        return sweepLinks(job.timestamp + (job.opts.delay ?? 0), {
+          db,
+          intervalSeconds: interval,
+          addProbeJobs: async (jobs) => {
+            await linkQueue.addBulk(
+              jobs.map((j) => ({
+                name: 'probe',
+                data: { url_id: j.url_id },
+                // ids stay for one interval, so a re-run of the same tick finds them and adds nothing
+                opts: {
+                  jobId: j.jobId,
+                  attempts: 3,
+                  backoff: { type: 'exponential', delay: 2_000 },
+                  removeOnComplete: { age: interval },
+                  removeOnFail: { age: 86_400, count: 1_000 },
+                },
+              })),
+            )
+          },
+        })
+      }
+      const data = parse(LinkHealthJob, job)
+      return probeLink(data, { db, probe: deps.probe, keep: config.HEALTH_CHECKS_KEEP, enqueueRisk, metrics })
+    },
+    { connection, prefix, concurrency: config.PROBE_CONCURRENCY },
+  )
+
+  const canaryWorker = new Worker(
+    QUEUES.canary,
+    async (job) => {
+      parse(CanaryJob, job)
+      const results = await runCanaries({ db, baseUrl: config.CANARY_BASE_URL, timeoutMs: config.CANARY_TIMEOUT_MS })
+      for (const r of results.filter((x) => !x.ok))
+        logger.warn({ canary: r.canary, status: r.status, latency: r.latency_seconds }, 'canary failed')
+      await refreshCanaryGauges(db, metrics, config.flags.ENABLE_CANARY_MONITORING)
+      return results
+    },
+    { connection, prefix, concurrency: 1 },
+  )
+
+  for (const w of [linkWorker, canaryWorker]) {
+    w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'))
+    w.on('completed', () => {
+      metrics.jobsProcessed.inc({ queue: w.name, outcome: 'completed' })
+      metrics.lastJobTimestamp.set({ queue: w.name }, Date.now() / 1000)
+    })
+    w.on('failed', (job, err) => {
+      metrics.jobsProcessed.inc({ queue: w.name, outcome: 'failed' })
+      logger.error({ err, queue: w.name, jobId: job?.id }, 'job failed')
+    })
+  }
+
+  if (deps.schedules !== false) {
+    await linkQueue.upsertJobScheduler('link-health-sweep', { every: interval * 1000 }, { name: 'sweep', data: { sweep: true } })
+    if (config.flags.ENABLE_CANARY_MONITORING) {
+      await canaryQueue.upsertJobScheduler(
+        'canary-sweep',
+        { every: config.CANARY_INTERVAL_SECONDS * 1000 },
+        { name: 'run', data: { sweep: true } },
+      )
+    } else {
+      await canaryQueue.removeJobScheduler('canary-sweep')
+    }
+  }
+
+  return {
+    linkQueue,
+    canaryQueue,
+    riskQueue,
+    workers: [linkWorker, canaryWorker],
+    /** Samples queue backlogs for the ghostlink_queue_jobs gauge. */
+    sampleQueues: async () => {
+      for (const q of [linkQueue, canaryQueue]) {
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed')
+        for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: q.name, state }, n)
+      }
+    },
+    close: async () => {
+      // worker.close() waits for the jobs in progress; anything not started stays in the queue
+      await Promise.all([linkWorker.close(), canaryWorker.close()])
+      await Promise.all(queues.map((q) => q.close()))
+    },
+  }
+}
+
+export type ProberWorkers = Awaited<ReturnType<typeof startProberWorkers>>
