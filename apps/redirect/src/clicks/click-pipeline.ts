@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { Config } from '@ghostlink/config'
+import type { Db } from '@ghostlink/db'
+import { redisKeys } from '@ghostlink/links'
+import type { RedirectMetrics } from '@ghostlink/metrics'
+import type { Redis } from 'ioredis'
+import type { FastifyBaseLogger } from 'fastify'
+import { createClickHandoff } from './click-handoff.js'
+import type { ClickRecord } from './click-record.js'
+import { createFallbackBuffer } from './fallback-buffer.js'
+import { createStreamConsumer } from './stream-consumer.js'
+
+export type ClickPipelineOptions = {
+  config: Pick<Config, 'REDIS_PREFIX' | 'CLICK_BATCH_SIZE' | 'CLICK_FLUSH_INTERVAL_MS' | 'CLICK_BUFFER_MAX'>
+  db: Db
+  /** Non-blocking client for XADD (createRedis). */
+  redis: Redis
+  /** Dedicated client for XREADGROUP BLOCK (createBlockingRedis); closed by the pipeline's close(). */
+  consumerRedis: Redis
+  metrics: RedirectMetrics
+  log: FastifyBaseLogger
+  /** Test hook: how long a pending entry of a dead consumer waits before being claimed. */
+  claimIdleMs?: number
+}
+
+export type ClickPipeline = {
+  record(r: ClickRecord): void
+  /** Updates the queue-depth gauge (called before a scrape). */
+  refreshDepth(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * Hot path → Redis stream → consumer group (inside each replica) → batched INSERTs; with Redis down,
+ * hot path → in-memory buffer → batched INSERTs by this replica (docs/ARCHITECTURE.md "Click pipeline").
+ */
+export function createClickPipeline(opts: ClickPipelineOptions): ClickPipeline {
+  const keys = redisKeys(opts.config.REDIS_PREFIX)
+  const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`
+  const { metrics, log } = opts
+  // errors repeat at request rate while a dependency is down: log the first of each burst only
+  let lastLog = 0
+  const logError = (what: string) => (err: unknown) => {
+    if (Date.now() - lastLog < 5_000) return
+    lastLog = Date.now()
+    log.warn({ err }, what)
+  }
+
+  const fallback = createFallbackBuffer({
+    db: opts.db,
+    max: opts.config.CLICK_BUFFER_MAX,
+    batchSize: opts.config.CLICK_BATCH_SIZE,
+    intervalMs: opts.config.CLICK_FLUSH_INTERVAL_MS,
+    onFlushed: (n) => metrics.clicksFlushed.inc({ path: 'direct' }, n),
+    onDropped: (n) => metrics.clicksDropped.inc(n),
+    onError: logError('click buffer flush failed; will retry'),
+  })
+  const handoff = createClickHandoff({
+    redis: opts.redis,
+    stream: keys.clickStream,
+    markerKey: (id) => `${keys.clickStream}:batch:${id}`,
+    fallback,
+    instanceId,
+    onError: logError('click hand-off to Redis failed; will retry or buffer'),
+  })
+  const consumer = createStreamConsumer({
+    redis: opts.consumerRedis,
+    db: opts.db,
+    stream: keys.clickStream,
+    group: 'click-writers',
+    consumer: instanceId,
+    rowsPerInsert: opts.config.CLICK_BATCH_SIZE,
+    claimIdleMs: opts.claimIdleMs,
+    onFlushed: (n) => metrics.clicksFlushed.inc({ path: 'stream' }, n),
+    onDropped: (n) => metrics.clicksDropped.inc(n),
+    onError: logError('click stream consumer error; will retry'),
+  })
+  fallback.start()
+  consumer.start()
+
+  return {
+    record: handoff.record,
+    async refreshDepth() {
+      metrics.clickQueueDepth.set({ where: 'memory' }, handoff.depth() + fallback.size())
+      if (opts.redis.status !== 'ready') return
+      try {
+        metrics.clickQueueDepth.set({ where: 'stream' }, await opts.redis.xlen(keys.clickStream))
+      } catch {
+        // gauge keeps its last value
+      }
+    },
+    // order matters: nothing new is collected after app.close(); send what we hold, drain the stream, then the buffer
+    async close() {
+      await handoff.close()
+      await consumer.close()
+      await fallback.close()
+      opts.consumerRedis.disconnect()
+      const left = fallback.size()
+      if (left > 0) log.error({ left }, 'click records lost at shutdown: Postgres unreachable')
+    },
+  }
+}

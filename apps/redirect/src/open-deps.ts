@@ -1,0 +1,59 @@
+import type { Config } from '@ghostlink/config'
+import { closeDb, createDb } from '@ghostlink/db'
+import { createBlockingRedis, createLinkLookup, createRedis } from '@ghostlink/links'
+import { createRedirectMetrics } from '@ghostlink/metrics'
+import type { FastifyBaseLogger } from 'fastify'
+import type { RedirectAppOptions } from './app.js'
+import { createClickPipeline } from './clicks/click-pipeline.js'
+
+export type OpenedDeps = RedirectAppOptions & {
+  /** Flushes clicks, then closes every connection; call after app.close(). */
+  close(): Promise<void>
+}
+
+/**
+ * Opens the connections the redirect tier needs and wires lookup, click pipeline and metrics. Used by server.ts
+ * and by the tests, so both run the same wiring (conventions §2 puts this in server.ts; shared here to test it).
+ */
+export async function openDeps(config: Config, log: FastifyBaseLogger, overrides: { claimIdleMs?: number } = {}): Promise<OpenedDeps> {
+  const db = createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
+  const redis = createRedis(config.REDIS_URL, 'ghostlink-redirect')
+  const subscriber = createBlockingRedis(config.REDIS_URL, 'ghostlink-redirect-sub')
+  const consumerRedis = createBlockingRedis(config.REDIS_URL, 'ghostlink-redirect-clicks')
+  // they reconnect in the background; /health reports the state and the pipeline logs its own failures
+  for (const r of [redis, subscriber, consumerRedis]) r.on('error', () => {})
+
+  const metrics = createRedirectMetrics(config.release, config.flags)
+  const lookup = createLinkLookup({
+    db,
+    redis,
+    prefix: config.REDIS_PREFIX,
+    localMax: config.LOCAL_CACHE_MAX,
+    localTtlMs: config.LOCAL_CACHE_TTL_MS,
+    redisTtlSeconds: config.CACHE_TTL_SECONDS,
+    negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,
+    onLayer: (layer, hit) => {
+      if (layer === 'db') metrics.dbLookups.inc()
+      else metrics.cacheLookups.inc({ layer, result: hit ? 'hit' : 'miss' })
+    },
+  })
+  // subscribe() waits for a connection (offline queue): do not hold start-up hostage to Redis
+  lookup.listen(subscriber).catch((err) => log.warn({ err }, 'invalidation subscription failed'))
+  const clicks = createClickPipeline({ config, db, redis, consumerRedis, metrics, log, claimIdleMs: overrides.claimIdleMs })
+
+  return {
+    config,
+    db,
+    redis,
+    lookup,
+    clicks,
+    metrics,
+    async close() {
+      await clicks.close()
+      await lookup.close()
+      subscriber.disconnect()
+      redis.disconnect()
+      await closeDb(db)
+    },
+  }
+}

@@ -1,0 +1,37 @@
+import type { Config } from '@ghostlink/config'
+import type { Db } from '@ghostlink/db'
+import type { LinkLookup } from '@ghostlink/links'
+import type { RedirectMetrics } from '@ghostlink/metrics'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { ClickPipeline } from '../clicks/click-pipeline.js'
+
+/** What the redirect routes need. The Redis client itself is shared through @fastify/redis (app.redis). */
+export type RedirectDeps = {
+  config: Config
+  db: Db
+  lookup: LinkLookup
+  clicks: Pick<ClickPipeline, 'record' | 'refreshDepth'>
+  metrics: RedirectMetrics
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    db: Db
+    lookup: LinkLookup
+    clicks: Pick<ClickPipeline, 'record' | 'refreshDepth'>
+    metrics: RedirectMetrics
+  }
+}
+
+export const depsPlugin = fp(
+  async (app: FastifyInstance, deps: RedirectDeps) => {
+    app.decorate('config', deps.config)
+    app.decorate('db', deps.db)
+    app.decorate('lookup', deps.lookup)
+    app.decorate('clicks', deps.clicks)
+    app.decorate('metrics', deps.metrics)
+  },
+  { name: 'deps' },
+)

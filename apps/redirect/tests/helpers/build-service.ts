@@ -1,0 +1,82 @@
+import { type Config, loadConfig } from '@ghostlink/config'
+import { closeDb, createDb, type Db, events, requestFingerprints } from '@ghostlink/db'
+import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
+import { count, eq } from 'drizzle-orm'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { redirectApp } from '../../src/app.js'
+import { fastifyOptions } from '../../src/fastify-options.js'
+import { type OpenedDeps, openDeps } from '../../src/open-deps.js'
+
+export type TestService = { app: FastifyInstance; deps: OpenedDeps; config: Config; close: () => Promise<void> }
+
+/** One redirect instance, wired exactly as server.ts does, against `env` (DATABASE_URL, REDIS_URL, REDIS_PREFIX ...). */
+export async function buildService(env: Record<string, string>, overrides: { claimIdleMs?: number } = {}): Promise<TestService> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: TEST_REDIS_URL, CLICK_FLUSH_INTERVAL_MS: '50', DATABASE_POOL_MAX: '4', ...env })
+  const app = Fastify({ ...fastifyOptions(config), logger: false })
+  const deps = await openDeps(config, app.log, overrides)
+  await app.register(redirectApp, deps)
+  await app.ready()
+  return {
+    app,
+    deps,
+    config,
+    close: async () => {
+      await app.close()
+      await deps.close()
+    },
+  }
+}
+
+export type TestEnv = { db: Db; env: Record<string, string>; prefix: string; drop: () => Promise<void> }
+
+/** A fresh database and Redis prefix for one test file, plus a db handle to arrange and count rows. */
+export async function createTestEnv(): Promise<TestEnv> {
+  const tdb = await createTestDatabase()
+  const prefix = testRedisPrefix()
+  const db = createDb(tdb.url, 2)
+  return {
+    db,
+    prefix,
+    env: { DATABASE_URL: tdb.url, REDIS_PREFIX: prefix },
+    drop: async () => {
+      await closeDb(db)
+      await cleanRedisPrefix(prefix)
+      await tdb.drop()
+    },
+  }
+}
+
+export async function countRedirectEvents(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(events).where(eq(events.event_type, 'redirect'))
+  return row!.n
+}
+
+export async function countFingerprints(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(requestFingerprints)
+  return row!.n
+}
+
+/** Polls `read` until it returns `expected` or `withinMs` passes; returns the last value read. */
+export async function waitFor<T>(read: () => Promise<T>, expected: T, withinMs = 5_000): Promise<T> {
+  const until = Date.now() + withinMs
+  let last = await read()
+  while (last !== expected && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 25))
+    last = await read()
+  }
+  return last
+}
+
+/** Waits until the click pipeline has nothing more to write: the fingerprint count stays the same for `quietMs`. */
+export async function quiesce(db: Db, quietMs = 300): Promise<void> {
+  let last = await countFingerprints(db)
+  let since = Date.now()
+  while (Date.now() - since < quietMs) {
+    await new Promise((r) => setTimeout(r, 50))
+    const now = await countFingerprints(db)
+    if (now !== last) {
+      last = now
+      since = Date.now()
+    }
+  }
+}
