@@ -1,1 +1,8 @@
-export {}
+export { QUARANTINE_CODE_RE, isQuarantinableCode } from './short-code.js'
+export { quarantineCode, type QuarantineDeps, type QuarantineInput } from './quarantine-code.js'
+export { unquarantineCode } from './unquarantine-code.js'
+export { listQuarantine } from './list-quarantine.js'
+export { renderNginxMap, parseNginxMap } from './render-nginx-map.js'
+export { writeFileAtomic, readTextOrNull } from './write-file-atomic.js'
+export { runReloadCommand, type ReloadResult } from './run-reload-command.js'
+export { syncQuarantineMap, type SyncQuarantineDeps, type SyncResult } from './sync-quarantine-map.js'

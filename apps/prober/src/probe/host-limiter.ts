@@ -37,7 +37,10 @@ export class HostLimiter {
     const next = queue?.shift()
     if (queue && queue.length === 0) this.waiting.delete(host)
     // the slot passes straight to the next waiter, so the active count stays the same
-    if (next) return next()
+    if (next) {
+      next()
+      return
+    }
     const n = (this.active.get(host) ?? 1) - 1
     if (n <= 0) this.active.delete(host)
     else this.active.set(host, n)
