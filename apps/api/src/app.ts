@@ -9,6 +9,9 @@ import healthRoutes from './routes/health.js'
 import shortenRoutes from './routes/shorten.js'
 import urlRiskRoutes from './routes/url-risk.js'
 import urlRoutes from './routes/urls/index.js'
+import eventRoutes from './routes/events.js'
+import usersBulkRoutes from './routes/users-bulk.js'
+import userRoutes from './routes/users.js'
 import { linkLookupPlugin } from './urls/link-lookup-plugin.js'
 
 /** The management API as a plugin: dependencies come in as options; server.ts owns the process. */
@@ -30,6 +33,9 @@ export const api = fp(
     await app.register(shortenRoutes)
     await app.register(urlRoutes)
     await app.register(urlRiskRoutes)
+    await app.register(userRoutes)
+    await app.register(usersBulkRoutes)
+    await app.register(eventRoutes)
 
     app.after(() => addMethodNotAllowed(app, routes))
   },

@@ -1,0 +1,12 @@
+import type { Event } from '@ghostlink/db'
+
+/** contract §1.13 event object plus `timestamp` (ISO) and `details` (rewrite-decisions §2). */
+export const toEventObject = (e: Event) => ({
+  id: e.id,
+  event_type: e.event_type,
+  url_id: e.url_id,
+  user_id: e.user_id,
+  referrer: e.referrer,
+  timestamp: e.timestamp.toISOString(),
+  details: e.details ?? null,
+})

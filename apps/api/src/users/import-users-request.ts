@@ -1,0 +1,51 @@
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import { CsvFormatError, type Db, type ImportUsersResult, importUsersCsv } from '@ghostlink/db'
+import { BadRequest, NotFound } from '@ghostlink/http'
+import type { FastifyRequest } from 'fastify'
+import { bulkBody, bulkFileName, parseRowCount } from './bulk-request.js'
+
+export type BulkImport = { file: string; result: ImportUsersResult }
+
+/** A CSV the parser could not read is the client's fault: 400, never 500. */
+async function importOrThrow(run: () => Promise<ImportUsersResult>): Promise<ImportUsersResult> {
+  try {
+    return await run()
+  } catch (err) {
+    if (err instanceof CsvFormatError) throw BadRequest('Invalid CSV')
+    throw err
+  }
+}
+
+/** JSON form `{file, row_count}`: reads only from DATA_DIR (rewrite-decisions §2). */
+export async function importFromDataDir(db: Db, dataDir: string, rawBody: unknown): Promise<BulkImport> {
+  const body = bulkBody(rawBody)
+  const file = bulkFileName(body.file)
+  const path = resolve(dataDir, file)
+  const found = await stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  )
+  if (!found || !(await access(path, constants.R_OK).then(() => true, () => false))) throw NotFound('File not found')
+  const result = await importOrThrow(() => importUsersCsv(db, path, { rowLimit: parseRowCount(body.row_count) }))
+  return { file, result }
+}
+
+/**
+ * Multipart form: field `file` is the CSV (streamed, never buffered whole); `row_count` may come as a form field
+ * before the file or in the query string. Size is capped by the multipart `fileSize` limit (413 past it).
+ */
+export async function importFromUpload(db: Db, req: FastifyRequest): Promise<BulkImport> {
+  const part = await req.file()
+  if (!part || part.fieldname !== 'file') {
+    part?.file.resume() // let the upload finish so the 400 can be sent
+    throw BadRequest('Missing file')
+  }
+  const field = part.fields.row_count
+  const fieldValue = field && !Array.isArray(field) && 'value' in field ? field.value : undefined
+  const rowLimit = parseRowCount(fieldValue ?? (req.query as Record<string, unknown> | undefined)?.row_count)
+  const result = await importOrThrow(() => importUsersCsv(db, part.file, { rowLimit }))
+  const file = basename(part.filename.replaceAll('\\', '/')).slice(0, 255) || 'upload.csv'
+  return { file, result }
+}
