@@ -6,6 +6,7 @@ import { createApiBeforeScrape } from './metrics/before-scrape.js'
 import { type ApiDeps, depsPlugin } from './plugins/deps.js'
 import canaryRoutes from './routes/canaries.js'
 import healthRoutes from './routes/health.js'
+import quarantineRoutes from './routes/quarantine.js'
 import shortenRoutes from './routes/shorten.js'
 import urlRiskRoutes from './routes/url-risk.js'
 import urlRoutes from './routes/urls/index.js'
@@ -36,6 +37,7 @@ export const api = fp(
     await app.register(userRoutes)
     await app.register(usersBulkRoutes)
     await app.register(eventRoutes)
+    await app.register(quarantineRoutes)
 
     app.after(() => addMethodNotAllowed(app, routes))
   },

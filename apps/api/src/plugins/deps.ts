@@ -14,6 +14,8 @@ export type ApiDeps = {
   metrics: ApiMetrics
   /** Producer for risk recomputation jobs; absent when no worker tier runs (risk is then computed inline). */
   riskQueue?: Queue
+  /** Producer for quarantine map syncs (the risk worker renders the Nginx file); absent → rendered inline. */
+  quarantineQueue?: Queue
 }
 
 declare module 'fastify' {
@@ -23,6 +25,7 @@ declare module 'fastify' {
     redis: Redis | undefined
     metrics: ApiMetrics
     riskQueue: Queue | undefined
+    quarantineQueue: Queue | undefined
   }
 }
 
@@ -33,6 +36,7 @@ export const depsPlugin = fp(
     app.decorate('redis', deps.redis)
     app.decorate('metrics', deps.metrics)
     app.decorate('riskQueue', deps.riskQueue)
+    app.decorate('quarantineQueue', deps.quarantineQueue)
   },
   { name: 'deps' },
 )
