@@ -20,6 +20,9 @@ export const RiskReason = z.enum(['created', 'updated', 'deleted', 'health', 'sc
 export const RiskJob = z.object({ url_id: z.number().int().positive(), reason: RiskReason })
 export type RiskJob = z.infer<typeof RiskJob>
 
+/** Scheduled tick of the risk queue: its handler enqueues a RiskJob (reason 'schedule') per active URL. */
+export const RiskSweepJob = z.object({ sweep: z.literal(true) })
+
 /** Re-render the quarantine list to the Nginx map file and publish it to the redirect tier. */
 export const QuarantineSyncJob = z.object({ reason: z.string().max(100) })
 export type QuarantineSyncJob = z.infer<typeof QuarantineSyncJob>
