@@ -14,7 +14,7 @@ export default async function usersBulkRoutes(app: FastifyInstance) {
 
   app.post('/users/bulk', async (req, reply) => {
     const { file, result } = req.isMultipart()
-      ? await importFromUpload(app.db, req)
+      ? await importFromUpload(app.db, req, app.config.BULK_BODY_LIMIT_BYTES)
       : await importFromDataDir(app.db, app.config.DATA_DIR, req.body)
     return reply.code(bulkStatus(result)).send(toBulkResponse(file, result))
   })

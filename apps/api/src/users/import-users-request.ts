@@ -1,10 +1,19 @@
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
-import { CsvFormatError, type Db, type ImportUsersResult, importUsersCsv } from '@ghostlink/db'
-import { BadRequest, NotFound } from '@ghostlink/http'
+import { CsvFormatError, type CsvRecord, type Db, type ImportUsersResult, importUsers, importUsersCsv, readCsv } from '@ghostlink/db'
+import { BadRequest, HttpError, NotFound } from '@ghostlink/http'
 import type { FastifyRequest } from 'fastify'
 import { bulkBody, bulkFileName, parseRowCount } from './bulk-request.js'
+
+const MULTIPART_OVERHEAD = 64 * 1024
+const PayloadTooLarge = () => new HttpError(413, 'Payload too large')
+
+/** Throws at the end of a truncated upload, before importUsers flushes its last batch. */
+async function* failIfTruncated(records: AsyncIterable<CsvRecord>, file: { truncated: boolean }): AsyncGenerator<CsvRecord> {
+  yield* records
+  if (file.truncated) throw PayloadTooLarge()
+}
 
 export type BulkImport = { file: string; result: ImportUsersResult }
 
@@ -36,7 +45,9 @@ export async function importFromDataDir(db: Db, dataDir: string, rawBody: unknow
  * Multipart form: field `file` is the CSV (streamed, never buffered whole); `row_count` may come as a form field
  * before the file or in the query string. Size is capped by the multipart `fileSize` limit (413 past it).
  */
-export async function importFromUpload(db: Db, req: FastifyRequest): Promise<BulkImport> {
+export async function importFromUpload(db: Db, req: FastifyRequest, maxFileBytes: number): Promise<BulkImport> {
+  // Refuse an announced oversize body before any row is inserted (multipart framing adds a little on top of the file).
+  if (Number(req.headers['content-length'] ?? 0) > maxFileBytes + MULTIPART_OVERHEAD) throw PayloadTooLarge()
   const part = await req.file()
   if (!part || part.fieldname !== 'file') {
     part?.file.resume() // let the upload finish so the 400 can be sent
@@ -45,7 +56,11 @@ export async function importFromUpload(db: Db, req: FastifyRequest): Promise<Bul
   const field = part.fields.row_count
   const fieldValue = field && !Array.isArray(field) && 'value' in field ? field.value : undefined
   const rowLimit = parseRowCount(fieldValue ?? (req.query as Record<string, unknown> | undefined)?.row_count)
-  const result = await importOrThrow(() => importUsersCsv(db, part.file, { rowLimit }))
+  // @fastify/multipart only truncates a streamed file at the limit; turn that into an error so it ends as a 413.
+  // The limit may already have been hit while the part was buffered, hence the checks of `truncated` too.
+  part.file.once('limit', () => part.file.destroy(PayloadTooLarge()))
+  if (part.file.truncated) throw PayloadTooLarge()
+  const result = await importOrThrow(() => importUsers(db, failIfTruncated(readCsv(part.file, rowLimit), part.file), { rowLimit }))
   const file = basename(part.filename.replaceAll('\\', '/')).slice(0, 255) || 'upload.csv'
   return { file, result }
 }
