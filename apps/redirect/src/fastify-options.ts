@@ -1,11 +1,11 @@
 import type { Config } from '@ghostlink/config'
-import type { FastifyServerOptions } from 'fastify'
+import { type FastifyServerOptions, LogController } from 'fastify'
 
 /** Server options shared by server.ts and the tests, so both see the same client-IP rules. */
 export const fastifyOptions = (config: Config): FastifyServerOptions => ({
   // req.ip comes from X-Forwarded-For only when the socket peer is a trusted proxy (rewrite-decisions §2)
   trustProxy: config.TRUSTED_PROXIES,
   // one log line per redirect would cost more than the redirect; Nginx keeps the access log
-  disableRequestLogging: true,
+  logController: new LogController({ disableRequestLogging: true }),
   return503OnClosing: true,
 })

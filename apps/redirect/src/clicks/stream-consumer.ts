@@ -101,6 +101,11 @@ export function createStreamConsumer(opts: StreamConsumerOptions) {
   async function run(): Promise<void> {
     let backoff = 100
     while (running) {
+      // queue nothing while disconnected: a command parked in the offline queue could outlive close()
+      if (r.status !== 'ready') {
+        await sleep(100)
+        continue
+      }
       try {
         await step(true)
         backoff = 100
@@ -127,7 +132,7 @@ export function createStreamConsumer(opts: StreamConsumerOptions) {
       const stopped = await Promise.race([loop?.then(() => true), sleep(blockMs + 500).then(() => false)])
       if (!stopped) {
         r.disconnect()
-        await loop
+        await Promise.race([loop, sleep(500)])
         return
       }
       const until = Date.now() + deadlineMs
