@@ -18,7 +18,13 @@ export function parseRollbackState(text: string): RollbackState {
   for (const line of text.split(/\r?\n/)) {
     const eq = line.indexOf('=')
     if (eq <= 0 || line.trimStart().startsWith('#')) continue
-    values.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim().replace(/^(['"])(.*)\1$/, '$2'))
+    values.set(
+      line.slice(0, eq).trim(),
+      line
+        .slice(eq + 1)
+        .trim()
+        .replace(/^(['"])(.*)\1$/, '$2'),
+    )
   }
   const state = {} as RollbackState
   for (const key of ROLLBACK_KEYS) {
@@ -38,7 +44,10 @@ export async function readRollbackState(path: string): Promise<RollbackState> {
   }
 }
 
-export type RollbackGauges = Record<'rollbacks' | 'meanTimeToDetect' | 'meanTimeToRecover' | 'recoveryAttempts' | 'recoverySuccess', SettableGauge>
+export type RollbackGauges = Record<
+  'rollbacks' | 'meanTimeToDetect' | 'meanTimeToRecover' | 'recoveryAttempts' | 'recoverySuccess',
+  SettableGauge
+>
 
 export function setRollbackGauges(g: RollbackGauges, s: RollbackState): void {
   g.rollbacks.set(s.ROLLBACKS_TOTAL)

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
 import { findUrlOrThrow } from '../urls/find-url.js'
 import { computeRiskView } from './compute-risk-view.js'
-import { readRiskCache, type RiskView, toRiskView, writeRiskCache } from './risk-cache.js'
+import { type RiskView, readRiskCache, toRiskView, writeRiskCache } from './risk-cache.js'
 
 /**
  * GET /urls/:id/risk (contract §1.8): Redis `risk:<id>` → risk_scores row (then cached) → compute now (stored

@@ -21,14 +21,17 @@ const jsonObject = z.record(z.string(), z.unknown())
 const CachedRisk = z.object({
   score: z.number().int().min(0).max(100),
   tier: z.enum(RISK_TIERS),
-  signals: z.union([jsonObject, z.string().transform((s, ctx) => {
-    try {
-      return jsonObject.parse(JSON.parse(s))
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'signals is not a JSON object' })
-      return z.NEVER
-    }
-  })]),
+  signals: z.union([
+    jsonObject,
+    z.string().transform((s, ctx) => {
+      try {
+        return jsonObject.parse(JSON.parse(s))
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'signals is not a JSON object' })
+        return z.NEVER
+      }
+    }),
+  ]),
   computed_at: z.iso.datetime({ offset: true }),
 })
 
@@ -44,7 +47,7 @@ export function toRiskView(urlId: number, r: { score: number; tier: RiskView['ti
 
 /** The cached score, or null on a miss, an unreadable entry or Redis being down (cache is best effort, original §10.3). */
 export async function readRiskCache(redis: Redis | undefined, prefix: string, urlId: number): Promise<RiskView | null> {
-  if (!redis || redis.status !== 'ready') return null
+  if (redis?.status !== 'ready') return null
   try {
     const raw = await redis.get(redisKeys(prefix).risk(urlId))
     if (raw === null) return null
@@ -57,7 +60,7 @@ export async function readRiskCache(redis: Redis | undefined, prefix: string, ur
 }
 
 export async function writeRiskCache(redis: Redis | undefined, prefix: string, view: RiskView): Promise<void> {
-  if (!redis || redis.status !== 'ready') return
+  if (redis?.status !== 'ready') return
   try {
     await redis.set(redisKeys(prefix).risk(view.url_id), JSON.stringify(view), 'EX', RISK_CACHE_TTL_SECONDS)
   } catch {

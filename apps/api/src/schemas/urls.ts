@@ -12,6 +12,7 @@ export function parseOr<T>(schema: z.ZodType<T>, input: unknown, toError: () => 
 // Postgres varchar(n) counts characters (code points), not UTF-16 units.
 const maxChars = (n: number) => (s: string) => [...s].length <= n
 // Control characters can never be stored safely (NUL breaks Postgres text) nor sent back in a Location header.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s)
 
 function isHttpUrl(s: string): boolean {
@@ -43,12 +44,22 @@ export const CustomCode = z
  * booleans and "1.0"/"abc" fail; the result must be > 0.
  */
 export const UserIdInput = z
-  .union([z.number().refine(Number.isFinite), z.string().regex(/^\s*[+-]?\d+\s*$/).transform(Number)])
+  .union([
+    z.number().refine(Number.isFinite),
+    z
+      .string()
+      .regex(/^\s*[+-]?\d+\s*$/)
+      .transform(Number),
+  ])
   .transform((n) => Math.trunc(n))
   .pipe(z.number().int().positive())
 
 /** contract §1.2 step 6 + rewrite-decisions §2: null or a string of at most 255 characters. */
-export const Title = z.string().refine(maxChars(255)).refine((s) => !s.includes('\u0000')).nullable()
+export const Title = z
+  .string()
+  .refine(maxChars(255))
+  .refine((s) => !s.includes('\u0000'))
+  .nullable()
 
 export const IsActive = z.boolean()
 
@@ -63,7 +74,16 @@ export const parseTitle = (v: unknown) => parseOr(Title, v, () => BadRequest('In
 export const parseIsActive = (v: unknown) => parseOr(IsActive, v, () => BadRequest('Invalid is_active'))
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v)
-const queryInt = z.preprocess(first, z.string().regex(/^\s*[+-]?\d+\s*$/).transform(Number)).optional().catch(undefined)
+const queryInt = z
+  .preprocess(
+    first,
+    z
+      .string()
+      .regex(/^\s*[+-]?\d+\s*$/)
+      .transform(Number),
+  )
+  .optional()
+  .catch(undefined)
 const positiveQueryInt = queryInt.pipe(z.number().int().positive().optional()).catch(undefined)
 
 /**

@@ -67,7 +67,9 @@ describe('GET /metrics (API)', () => {
     const before = await scrape()
     const shorten = await t.app.inject({ method: 'POST', url: '/shorten', payload: { original_url: 'https://x.io/c', short_code: 'cnt1' } })
     expect(shorten.statusCode).toBe(201)
-    expect((await t.app.inject({ method: 'POST', url: '/shorten', payload: { original_url: 'https://x.io/c', short_code: 'cnt1' } })).statusCode).toBe(409)
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/shorten', payload: { original_url: 'https://x.io/c', short_code: 'cnt1' } })).statusCode,
+    ).toBe(409)
     expect((await t.app.inject({ method: 'POST', url: '/shorten', payload: { original_url: 'nope' } })).statusCode).toBe(422)
     const id = shorten.json().id
     expect((await t.app.inject({ method: 'DELETE', url: `/urls/${id}` })).statusCode).toBe(200)
@@ -121,9 +123,21 @@ describe('GET /metrics without a rollback state file', () => {
 describe('rollback state parsing', () => {
   it.each([
     ['empty', '', { ROLLBACKS_TOTAL: 0, MEAN_TIME_TO_DETECT_MINUTES: 0 }],
-    ['quoted and spaced values', 'ROLLBACKS_TOTAL = "5"\nMEAN_TIME_TO_DETECT_MINUTES=\'2.5\'', { ROLLBACKS_TOTAL: 5, MEAN_TIME_TO_DETECT_MINUTES: 2.5 }],
-    ['comments, CRLF and junk lines', '# state\r\nROLLBACKS_TOTAL=7\r\nnot a pair\r\n=3\r\n', { ROLLBACKS_TOTAL: 7, MEAN_TIME_TO_DETECT_MINUTES: 0 }],
-    ['non-numeric and infinite values', 'ROLLBACKS_TOTAL=abc\nMEAN_TIME_TO_DETECT_MINUTES=Infinity', { ROLLBACKS_TOTAL: 0, MEAN_TIME_TO_DETECT_MINUTES: 0 }],
+    [
+      'quoted and spaced values',
+      'ROLLBACKS_TOTAL = "5"\nMEAN_TIME_TO_DETECT_MINUTES=\'2.5\'',
+      { ROLLBACKS_TOTAL: 5, MEAN_TIME_TO_DETECT_MINUTES: 2.5 },
+    ],
+    [
+      'comments, CRLF and junk lines',
+      '# state\r\nROLLBACKS_TOTAL=7\r\nnot a pair\r\n=3\r\n',
+      { ROLLBACKS_TOTAL: 7, MEAN_TIME_TO_DETECT_MINUTES: 0 },
+    ],
+    [
+      'non-numeric and infinite values',
+      'ROLLBACKS_TOTAL=abc\nMEAN_TIME_TO_DETECT_MINUTES=Infinity',
+      { ROLLBACKS_TOTAL: 0, MEAN_TIME_TO_DETECT_MINUTES: 0 },
+    ],
   ])('handles %s', (_, text, expected) => {
     expect(parseRollbackState(text)).toMatchObject(expected)
   })
@@ -145,7 +159,12 @@ describe('URL gauge memo', () => {
     const values: Record<string, number> = {}
     let sets = 0
     const gauges = {
-      active: { set: (v: number) => ((values.active = v), sets++) },
+      active: {
+        set: (v: number) => {
+          values.active = v
+          sets++
+        },
+      },
       inactive: { set: (v: number) => (values.inactive = v) },
     }
     const refresh = createUrlGaugeRefresher(t.db, gauges, 15_000, () => clock)

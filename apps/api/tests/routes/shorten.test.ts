@@ -27,7 +27,13 @@ describe('POST /shorten', () => {
     expect(Object.keys(body).sort()).toEqual(['id', 'short_code'])
     expect(body.short_code).toMatch(/^[A-Za-z0-9]{6}$/)
     const [row] = await t.db.select().from(urls).where(eq(urls.id, body.id))
-    expect(row).toMatchObject({ short_code: body.short_code, original_url: 'https://example.com/a', title: null, is_active: true, user_id: null })
+    expect(row).toMatchObject({
+      short_code: body.short_code,
+      original_url: 'https://example.com/a',
+      title: null,
+      is_active: true,
+      user_id: null,
+    })
     const evs = await t.db.select().from(events).where(eq(events.url_id, body.id))
     expect(evs.map((e) => [e.event_type, e.user_id, e.referrer])).toEqual([['created', null, null]])
     expect(evs[0]!.details).toEqual({ short_code: body.short_code, original_url: 'https://example.com/a' })
@@ -139,7 +145,9 @@ describe('POST /shorten', () => {
   })
 
   it('lets exactly one of 20 concurrent requests claim the same custom code', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => post({ original_url: `https://race.io/${i}`, short_code: 'race1' })))
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => post({ original_url: `https://race.io/${i}`, short_code: 'race1' })),
+    )
     const statuses = results.map((r) => r.statusCode).sort()
     expect(statuses.filter((s) => s === 201)).toHaveLength(1)
     expect(statuses.filter((s) => s === 409)).toHaveLength(19)

@@ -29,7 +29,11 @@ async function seed(t: TestApp) {
 describe('GET /urls/<code> (secondary alias)', () => {
   let t: TestApp
   let s: Awaited<ReturnType<typeof seed>>
-  const redirectEvents = (urlId: number) => t.db.select().from(events).where(and(eq(events.url_id, urlId), eq(events.event_type, 'redirect')))
+  const redirectEvents = (urlId: number) =>
+    t.db
+      .select()
+      .from(events)
+      .where(and(eq(events.url_id, urlId), eq(events.event_type, 'redirect')))
 
   beforeAll(async () => {
     t = await buildApp()
@@ -97,7 +101,11 @@ describe('GET /urls/<code> (secondary alias)', () => {
 
   it('starts redirecting a code that was looked up (and negatively cached) before it was created', async () => {
     expect((await t.app.inject('/urls/later1')).statusCode).toBe(404)
-    const res = await t.app.inject({ method: 'POST', url: '/shorten', payload: { original_url: 'https://example.com/later', short_code: 'later1' } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/shorten',
+      payload: { original_url: 'https://example.com/later', short_code: 'later1' },
+    })
     expect(res.statusCode).toBe(201)
     expect((await t.app.inject('/urls/later1')).statusCode).toBe(302)
   })

@@ -17,7 +17,10 @@ describe('GET /urls/:id/risk', () => {
   let t: TestApp
   let seq = 0
   const insertUrl = async (original_url: string) => {
-    const [row] = await t.db.insert(urls).values({ short_code: `rk${++seq}`, original_url }).returning()
+    const [row] = await t.db
+      .insert(urls)
+      .values({ short_code: `rk${++seq}`, original_url })
+      .returning()
     return row!
   }
   const getRisk = (id: number | string) => t.app.inject(`/urls/${id}/risk`)
@@ -62,7 +65,9 @@ describe('GET /urls/:id/risk', () => {
   it('prefers the stored row over recomputing (lookup order of contract §1.8)', async () => {
     const u = await insertUrl('https://example.com/stored')
     const at = new Date('2026-01-02T03:04:05.000Z')
-    await t.db.insert(riskScores).values({ url_id: u.id, score: 65, tier: 'THREAT', signals: { destination_dead: true, status_code: 500 }, computed_at: at })
+    await t.db
+      .insert(riskScores)
+      .values({ url_id: u.id, score: 65, tier: 'THREAT', signals: { destination_dead: true, status_code: 500 }, computed_at: at })
     const res = await getRisk(u.id)
     expect(res.json()).toEqual({
       computed_at: at.toISOString(),
@@ -75,9 +80,18 @@ describe('GET /urls/:id/risk', () => {
 
   it('reads a cached entry whose signals are a JSON string, and answers them as an object', async () => {
     const u = await insertUrl('https://example.com/legacy')
-    const cached = { score: 35, tier: 'WATCHLIST', signals: JSON.stringify({ suspicious_tld: 'top', delete_recreate_pattern: true }), computed_at: '2026-01-01T00:00:00.000Z' }
+    const cached = {
+      score: 35,
+      tier: 'WATCHLIST',
+      signals: JSON.stringify({ suspicious_tld: 'top', delete_recreate_pattern: true }),
+      computed_at: '2026-01-01T00:00:00.000Z',
+    }
     await t.redis!.set(redisKeys(t.prefix).risk(u.id), JSON.stringify(cached))
-    expect((await getRisk(u.id)).json()).toEqual({ ...cached, signals: { suspicious_tld: 'top', delete_recreate_pattern: true }, url_id: u.id })
+    expect((await getRisk(u.id)).json()).toEqual({
+      ...cached,
+      signals: { suspicious_tld: 'top', delete_recreate_pattern: true },
+      url_id: u.id,
+    })
   })
 
   it('ignores an unreadable cache entry and computes instead', async () => {

@@ -50,7 +50,14 @@ describe('/urls', () => {
       expect(res.statusCode).toBe(201)
       const body = res.json()
       expect(Object.keys(body)).toEqual(URL_KEYS)
-      expect(body).toEqual({ id: body.id, is_active: true, original_url: 'https://example.com/full', short_code: 'full1', title: 'Full', user_id: alice })
+      expect(body).toEqual({
+        id: body.id,
+        is_active: true,
+        original_url: 'https://example.com/full',
+        short_code: 'full1',
+        title: 'Full',
+        user_id: alice,
+      })
       expect((await eventsOf(body.id)).map((e) => [e.event_type, e.user_id])).toEqual([['created', alice]])
     })
 
@@ -167,25 +174,32 @@ describe('/urls', () => {
       url = await insertUrl({ user_id: alice, title: 'before' })
     })
 
-    it.each(['PUT', 'PATCH'] as const)('%s updates the given fields, answers the URL object + message, writes one updated event', async (method) => {
-      const res = await t.app.inject({ method, url: `/urls/${url.id}`, payload: { title: 'after', original_url: 'https://changed.io/x' } })
-      expect(res.statusCode).toBe(200)
-      const body = res.json()
-      expect(Object.keys(body).sort()).toEqual([...URL_KEYS, 'message'].sort())
-      expect(body).toEqual({
-        id: url.id,
-        is_active: true,
-        message: 'updated',
-        original_url: 'https://changed.io/x',
-        short_code: url.short_code,
-        title: 'after',
-        user_id: alice,
-      })
-      const evs = await eventsOf(url.id, 'updated')
-      expect(evs.map((e) => e.user_id)).toEqual([alice])
-      const [row] = await t.db.select().from(urls).where(eq(urls.id, url.id))
-      expect(row!.updated_at.getTime()).toBeGreaterThanOrEqual(url.updated_at.getTime())
-    })
+    it.each(['PUT', 'PATCH'] as const)(
+      '%s updates the given fields, answers the URL object + message, writes one updated event',
+      async (method) => {
+        const res = await t.app.inject({
+          method,
+          url: `/urls/${url.id}`,
+          payload: { title: 'after', original_url: 'https://changed.io/x' },
+        })
+        expect(res.statusCode).toBe(200)
+        const body = res.json()
+        expect(Object.keys(body).sort()).toEqual([...URL_KEYS, 'message'].sort())
+        expect(body).toEqual({
+          id: url.id,
+          is_active: true,
+          message: 'updated',
+          original_url: 'https://changed.io/x',
+          short_code: url.short_code,
+          title: 'after',
+          user_id: alice,
+        })
+        const evs = await eventsOf(url.id, 'updated')
+        expect(evs.map((e) => e.user_id)).toEqual([alice])
+        const [row] = await t.db.select().from(urls).where(eq(urls.id, url.id))
+        expect(row!.updated_at.getTime()).toBeGreaterThanOrEqual(url.updated_at.getTime())
+      },
+    )
 
     it('clears a title with null, deactivates and re-activates', async () => {
       const patch = (payload: object) => t.app.inject({ method: 'PATCH', url: `/urls/${url.id}`, payload })
@@ -238,7 +252,10 @@ describe('/urls', () => {
       ['is_active a string', () => id(), { is_active: 'false' }, 400, 'Invalid is_active'],
       ['is_active a number', () => id(), { is_active: 0 }, 400, 'Invalid is_active'],
     ])('rejects %s', async (_, path, payload, status, error) => {
-      const body = payload && typeof payload === 'object' && !('headers' in payload) ? JSON.parse(JSON.stringify(payload).replace('"BOB"', String(bob))) : payload
+      const body =
+        payload && typeof payload === 'object' && !('headers' in payload)
+          ? JSON.parse(JSON.stringify(payload).replace('"BOB"', String(bob)))
+          : payload
       for (const method of ['PUT', 'PATCH'] as const) {
         const res = await t.app.inject({ method, url: `/urls/${path()}`, ...asInject(body) })
         expect([method, res.statusCode, res.json()]).toEqual([method, status, { error, code: status }])
@@ -311,7 +328,10 @@ describe('/urls', () => {
       ['another owner', 'own', { user_id: 'BOB' }, 403, 'Forbidden'],
     ])('rejects %s and changes nothing', async (_, which, payload, status, error) => {
       const u = await insertUrl({ user_id: alice })
-      const body = payload && typeof payload === 'object' && !('headers' in payload) ? JSON.parse(JSON.stringify(payload).replace('"BOB"', String(bob))) : payload
+      const body =
+        payload && typeof payload === 'object' && !('headers' in payload)
+          ? JSON.parse(JSON.stringify(payload).replace('"BOB"', String(bob)))
+          : payload
       const res = await del(which === 'missing' ? 999_999 : u.id, body)
       expect([res.statusCode, res.json()]).toEqual([status, { error, code: status }])
       const [row] = await t.db.select().from(urls).where(eq(urls.id, u.id))
