@@ -1,0 +1,155 @@
+import type { Config } from '@ghostlink/config'
+import type { Db } from '@ghostlink/db'
+import { QUEUES, QuarantineSyncJob, RiskJob, RiskSweepJob } from '@ghostlink/jobs'
+import { redisKeys } from '@ghostlink/links'
+import type { RiskMetrics } from '@ghostlink/metrics'
+import { syncQuarantineMap } from '@ghostlink/quarantine'
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { z } from 'zod'
+import { scoreUrl } from './jobs/score-url.js'
+import { sweepRisk } from './jobs/sweep-risk.js'
+
+export type RiskWorkerDeps = {
+  config: Config
+  db: Db
+  /** maxRetriesPerRequest null (createBlockingRedis); also used for the cache and pub/sub publishes. */
+  connection: Redis
+  logger: FastifyBaseLogger
+  metrics: RiskMetrics
+  /** Register the risk schedule (off in tests that drive jobs by hand). */
+  schedules?: boolean
+}
+
+function parse<T extends z.ZodType>(schema: T, job: Job): z.infer<T> {
+  const r = schema.safeParse(job.data)
+  // conventions §10: an invalid payload never succeeds on retry
+  if (!r.success) throw new UnrecoverableError(`invalid ${job.name} payload`)
+  return r.data
+}
+
+/** Starts the risk and quarantine-sync workers and the risk schedule; close() finishes running jobs first. */
+export async function startRiskWorkers(deps: RiskWorkerDeps) {
+  const { config, db, connection, logger, metrics } = deps
+  const prefix = redisKeys(config.REDIS_PREFIX).bull
+  const riskQueue = new Queue(QUEUES.risk, { connection, prefix })
+  const quarantineQueue = new Queue(QUEUES.quarantine, { connection, prefix })
+  for (const q of [riskQueue, quarantineQueue]) q.on('error', (err) => logger.error({ err, queue: q.name }, 'queue error'))
+
+  const syncDeps = {
+    db,
+    redis: connection,
+    prefix: config.REDIS_PREFIX,
+    mapFile: config.QUARANTINE_MAP_FILE,
+    reloadCommand: config.NGINX_RELOAD_CMD,
+  }
+  /** Renders the map now; used by the sync job and by the periodic re-sync of every copy. */
+  const syncMap = async (reason: string) => {
+    const result = await syncQuarantineMap(syncDeps)
+    if (result.written)
+      logger.info(
+        { reason, codes: result.codes, added: result.added, removed: result.removed, reload: result.reload },
+        'quarantine map written',
+      )
+    if (result.reload.ran && !result.reload.ok) logger.error({ reload: result.reload }, 'nginx reload command failed')
+    return result
+  }
+
+  const interval = config.RISK_SCHEDULE_SECONDS
+  const riskWorker = new Worker(
+    QUEUES.risk,
+    async (job) => {
+      if (job.name === 'sweep') {
+        parse(RiskSweepJob, job)
+        return sweepRisk(job.timestamp + (job.opts.delay ?? 0), {
+          db,
+          intervalSeconds: interval,
+          addJobs: async (jobs) => {
+            await riskQueue.addBulk(
+              jobs.map((j) => ({
+                name: 'score',
+                data: { url_id: j.url_id, reason: 'schedule' as const },
+                opts: {
+                  jobId: j.jobId,
+                  attempts: 3,
+                  backoff: { type: 'exponential', delay: 1_000 },
+                  removeOnComplete: { age: interval },
+                  removeOnFail: { count: 1_000 },
+                },
+              })),
+            )
+          },
+        })
+      }
+      const data = parse(RiskJob, job)
+      return scoreUrl(data, {
+        db,
+        redis: connection,
+        prefix: config.REDIS_PREFIX,
+        enabled: config.flags.ENABLE_RISK_SCORING,
+        autoBlocking: config.flags.ENABLE_AUTO_BLOCKING,
+        metrics,
+        onQuarantined: async (code) => {
+          logger.warn({ short_code: code, url_id: data.url_id }, 'THREAT link quarantined automatically')
+          await quarantineQueue.add(
+            'sync',
+            { reason: `auto ${code}`.slice(0, 100) },
+            { attempts: 3, removeOnComplete: true, removeOnFail: { count: 100 } },
+          )
+        },
+      })
+    },
+    { connection, prefix, concurrency: config.RISK_CONCURRENCY },
+  )
+
+  // one writer at a time per copy; every copy renders its own file (each may feed its own Nginx)
+  const quarantineWorker = new Worker(
+    QUEUES.quarantine,
+    async (job) => {
+      const data = parse(QuarantineSyncJob, job)
+      return syncMap(data.reason)
+    },
+    { connection, prefix, concurrency: 1 },
+  )
+
+  for (const w of [riskWorker, quarantineWorker]) {
+    w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'))
+    w.on('completed', () => {
+      metrics.jobsProcessed.inc({ queue: w.name, outcome: 'completed' })
+      metrics.lastJobTimestamp.set({ queue: w.name }, Date.now() / 1000)
+    })
+    w.on('failed', (job, err) => {
+      metrics.jobsProcessed.inc({ queue: w.name, outcome: 'failed' })
+      logger.error({ err, queue: w.name, jobId: job?.id }, 'job failed')
+    })
+  }
+
+  if (deps.schedules !== false) {
+    if (config.flags.ENABLE_RISK_SCORING) {
+      await riskQueue.upsertJobScheduler('risk-sweep', { every: interval * 1000 }, { name: 'sweep', data: { sweep: true } })
+    } else {
+      await riskQueue.removeJobScheduler('risk-sweep')
+    }
+  }
+
+  return {
+    riskQueue,
+    quarantineQueue,
+    workers: [riskWorker, quarantineWorker],
+    syncMap,
+    sampleQueues: async () => {
+      for (const q of [riskQueue, quarantineQueue]) {
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed')
+        for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: q.name, state }, n)
+      }
+    },
+    close: async () => {
+      // worker.close() lets running jobs finish; waiting jobs stay in the queue for the next copy
+      await Promise.all([riskWorker.close(), quarantineWorker.close()])
+      await Promise.all([riskQueue.close(), quarantineQueue.close()])
+    },
+  }
+}
+
+export type RiskWorkers = Awaited<ReturnType<typeof startRiskWorkers>>
