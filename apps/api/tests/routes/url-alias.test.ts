@@ -1,3 +1,6 @@
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { events, quarantinedCodes, type Url, urls, users } from '@ghostlink/db'
 import { redisKeys } from '@ghostlink/links'
 import { and, eq } from 'drizzle-orm'
@@ -36,10 +39,14 @@ describe('GET /urls/<code> (secondary alias)', () => {
       .where(and(eq(events.url_id, urlId), eq(events.event_type, 'redirect')))
 
   beforeAll(async () => {
-    t = await buildApp()
+    // quarantining through the API renders the Nginx map file: keep it out of the working tree
+    t = await buildApp({ env: { QUARANTINE_MAP_FILE: join(tmpdir(), `gl-alias-${process.pid}`, 'blocked_codes.conf') } })
     s = await seed(t)
   })
-  afterAll(() => t.close())
+  afterAll(async () => {
+    await t.close()
+    await rm(join(tmpdir(), `gl-alias-${process.pid}`), { recursive: true, force: true })
+  })
 
   it('redirects an active link with 302 and records a redirect event for the owner with the referrer', async () => {
     const res = await t.app.inject({ url: '/urls/live1', headers: { referer: 'https://news.example/post' } })
@@ -97,6 +104,16 @@ describe('GET /urls/<code> (secondary alias)', () => {
     expect((await t.app.inject('/urls/soon1')).statusCode).toBe(404)
     expect((await t.app.inject({ method: 'PATCH', url: `/urls/${u!.id}`, payload: { is_active: true } })).statusCode).toBe(200)
     expect((await t.app.inject('/urls/soon1')).statusCode).toBe(302)
+  })
+
+  it('answers 410 as soon as a cached link is quarantined through the API, and 302 again once lifted', async () => {
+    await t.db.insert(urls).values({ short_code: 'later2', original_url: 'https://example.com/later2' })
+    expect((await t.app.inject('/urls/later2')).statusCode).toBe(302)
+    expect((await t.app.inject({ method: 'POST', url: '/quarantine/later2' })).statusCode).toBeLessThan(300)
+    const res = await t.app.inject('/urls/later2')
+    expect([res.statusCode, res.json()]).toEqual([410, QUARANTINED])
+    expect((await t.app.inject({ method: 'DELETE', url: '/quarantine/later2' })).statusCode).toBe(200)
+    expect((await t.app.inject('/urls/later2')).statusCode).toBe(302)
   })
 
   it('starts redirecting a code that was looked up (and negatively cached) before it was created', async () => {
