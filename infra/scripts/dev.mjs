@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// Local platform without Docker (`pnpm dev`): migrate, then the API, two redirect replicas, the prober and
+// risk workers from TypeScript source, and a real nginx edge in front of them when nginx is installed.
+// Output is prefixed per process; Ctrl-C / SIGTERM stops everything.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { nginxArgs, prepareNginx } from './render-nginx.mjs'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const env = process.env
+const port = (name, fallback) => Number(env[name] || fallback)
+const ports = {
+  edge: port('EDGE_PORT', 8080),
+  api: port('API_PORT', 8081),
+  redirect1: port('REDIRECT_PORT', 8082),
+  redirect2: port('REDIRECT_PORT_2', port('REDIRECT_PORT', 8082) + 1),
+  prober: port('PROBER_PORT', 9101),
+  risk: port('RISK_PORT', 9102),
+}
+const skipMigrate = process.argv.includes('--no-migrate')
+
+// local defaults; anything already in the environment wins
+const base = {
+  HOST: '127.0.0.1',
+  ROLLBACK_STATE_FILE: resolve(root, 'infra/state/rollback_state.env'),
+  QUARANTINE_MAP_FILE: resolve(root, env.QUARANTINE_MAP_FILE || 'infra/nginx/generated/blocked_codes.conf'),
+  CANARY_BASE_URL: `http://127.0.0.1:${ports.edge}`,
+  ...env,
+}
+
+const colors = [36, 35, 33, 32, 34, 31, 90]
+const children = []
+let stopping = false
+
+function start(name, cmd, args, extraEnv = {}) {
+  const color = colors[children.length % colors.length]
+  const tag = `\x1b[${color}m[${name}]\x1b[0m`
+  const child = spawn(cmd, args, { cwd: root, env: { ...base, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] })
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (l) => console.log(`${tag} ${l}`))
+  child.on('exit', (code, signal) => {
+    console.log(`${tag} exited (${signal ?? code})`)
+    if (children.every((c) => c.child.exitCode !== null || c.child.signalCode !== null)) process.exit(stopping ? 0 : 1)
+  })
+  children.push({ name, child })
+  return child
+}
+
+function stop(signal) {
+  if (stopping) return
+  stopping = true
+  console.log(`\n[dev] ${signal}: stopping ${children.length} processes`)
+  for (const { child } of children) if (child.exitCode === null) child.kill('SIGTERM')
+  setTimeout(() => {
+    for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL')
+    process.exit(0)
+  }, 20_000).unref()
+}
+process.on('SIGINT', () => stop('SIGINT'))
+process.on('SIGTERM', () => stop('SIGTERM'))
+
+if (!skipMigrate) {
+  console.log('[dev] pnpm migrate')
+  const m = spawnSync('pnpm', ['migrate'], { cwd: root, env: base, stdio: 'inherit' })
+  if (m.status !== 0) {
+    console.error('[dev] migrations failed; is Postgres running (DATABASE_URL)?')
+    process.exit(1)
+  }
+}
+
+const tsx = (file) => ['--conditions=development', '--import', 'tsx', file]
+const apps = [
+  { name: 'api', file: 'apps/api/src/server.ts', env: { API_PORT: String(ports.api) } },
+  { name: 'redirect-1', file: 'apps/redirect/src/server.ts', env: { REDIRECT_PORT: String(ports.redirect1) } },
+  { name: 'redirect-2', file: 'apps/redirect/src/server.ts', env: { REDIRECT_PORT: String(ports.redirect2) } },
+  { name: 'prober', file: 'apps/prober/src/server.ts', env: { PROBER_PORT: String(ports.prober) } },
+  { name: 'risk', file: 'apps/risk/src/server.ts', env: { RISK_PORT: String(ports.risk) } },
+]
+
+let nginxEnv = {}
+const hasNginx = spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status === 0
+let edge
+if (hasNginx) {
+  edge = prepareNginx(resolve(root, '.tmp/nginx'), {
+    NGINX_LISTEN: `127.0.0.1:${ports.edge}`,
+    API_UPSTREAM: `127.0.0.1:${ports.api}`,
+    REDIRECT_UPSTREAM_1: `127.0.0.1:${ports.redirect1}`,
+    REDIRECT_UPSTREAM_2: `127.0.0.1:${ports.redirect2}`,
+    QUARANTINE_MAP_FILE: base.QUARANTINE_MAP_FILE,
+  })
+  // packages/quarantine runs this after rewriting the map file
+  nginxEnv = { NGINX_RELOAD_CMD: env.NGINX_RELOAD_CMD || `nginx ${nginxArgs(edge).join(' ')} -s reload` }
+}
+
+for (const app of apps) {
+  if (!existsSync(resolve(root, app.file))) {
+    console.warn(`[dev] ${app.file} does not exist yet: ${app.name} not started`)
+    continue
+  }
+  start(app.name, process.execPath, tsx(app.file), { ...nginxEnv, ...app.env })
+}
+
+if (edge) {
+  spawnSync('nginx', ['-t', '-q', ...nginxArgs(edge)], { stdio: 'inherit' })
+  start('nginx', 'nginx', [...nginxArgs(edge), '-g', 'daemon off;'])
+  console.log(`[dev] edge: http://127.0.0.1:${ports.edge}  (access log: ${edge.vars.NGINX_ACCESS_LOG})`)
+} else {
+  console.warn(`[dev] nginx is not installed: no edge on :${ports.edge}. Use the API directly at http://127.0.0.1:${ports.api}`
+    + ` and the redirect replicas at :${ports.redirect1} / :${ports.redirect2}.`)
+}
