@@ -50,15 +50,13 @@ export const addEvents = (db: Db, url_id: number, event_type: string, n: number)
   db.insert(events).values([...Array(n)].map(() => ({ url_id, event_type })))
 
 export const addDeadHits = (db: Db, short_code: string, n: number, over: Partial<typeof requestFingerprints.$inferInsert> = {}) =>
-  db
-    .insert(requestFingerprints)
-    .values(
-      [...Array(n)].map(() => ({
-        short_code,
-        client_ip: '203.0.113.9',
-        user_agent: 'curl/8',
-        status_code: 404,
-        is_dead_link: true,
-        ...over,
-      })),
-    )
+  db.insert(requestFingerprints).values(
+    [...Array(n)].map(() => ({
+      short_code,
+      client_ip: '203.0.113.9',
+      user_agent: 'curl/8',
+      status_code: 404,
+      is_dead_link: true,
+      ...over,
+    })),
+  )
