@@ -1,0 +1,141 @@
+// End to end: real nginx (rendered template) in front of two redirect processes and the API, all from source,
+// on a fresh database and Redis prefix. Routing, quarantine at the edge, failover, JSON 502, hidden /metrics.
+import { writeFileSync } from 'node:fs'
+import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// the map renderer the API and risk worker use (imported by path: infra cannot add a workspace dependency
+// without a lockfile change); the exact-key format is what nginx.conf.template includes
+import { renderNginxMap } from '../../packages/quarantine/src/render-nginx-map.js'
+import { type AppProcess, startApp } from './helpers/app-process.js'
+import { type EdgeNginx, startNginx } from './helpers/nginx.js'
+import { freePort, waitFor } from './helpers/ports.js'
+
+const QUARANTINE_BODY = { error: 'This short code has been quarantined due to suspicious activity' }
+const DESTINATION = 'https://example.com/landing?x=1'
+
+describe('edge end to end', () => {
+  let db: TestDatabase
+  const prefix = testRedisPrefix()
+  let api: AppProcess
+  let r1: AppProcess
+  let r2: AppProcess
+  let edge: EdgeNginx
+  let code: string
+  const ports = { api: 0, r1: 0, r2: 0 }
+
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    ports.api = await freePort()
+    ports.r1 = await freePort()
+    ports.r2 = await freePort()
+    edge = await startNginx({
+      API_UPSTREAM: `127.0.0.1:${ports.api}`,
+      REDIRECT_UPSTREAM_1: `127.0.0.1:${ports.r1}`,
+      REDIRECT_UPSTREAM_2: `127.0.0.1:${ports.r2}`,
+      // the failover loop sends 1,000 requests from one IP as fast as it can: lift the per-IP limits here
+      RATE_LIMIT_REDIRECT: '100000r/s',
+      RATE_LIMIT_API: '100000r/s',
+      RATE_LIMIT_WRITE: '100000r/s',
+    })
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      QUARANTINE_MAP_FILE: edge.vars.QUARANTINE_MAP_FILE,
+      ROLLBACK_STATE_FILE: `${edge.prefix}/rollback_state.env`,
+      ENABLE_RISK_SCORING: 'false',
+    }
+    ;[api, r1, r2] = await Promise.all([
+      startApp('api', 'apps/api/src/server.ts', ports.api, { ...env, API_PORT: String(ports.api) }),
+      startApp('redirect-1', 'apps/redirect/src/server.ts', ports.r1, { ...env, REDIRECT_PORT: String(ports.r1) }),
+      startApp('redirect-2', 'apps/redirect/src/server.ts', ports.r2, { ...env, REDIRECT_PORT: String(ports.r2) }),
+    ])
+  }, 120_000)
+
+  afterAll(async () => {
+    await Promise.all([api, r1, r2].map((p) => p?.kill('SIGKILL')))
+    await edge?.stop()
+    await cleanRedisPrefix(prefix)
+    await db?.drop()
+  }, 60_000)
+
+  const get = async (path: string, init?: RequestInit) => {
+    const res = await fetch(edge.url + path, { redirect: 'manual', ...init })
+    return { status: res.status, headers: res.headers, text: await res.text() }
+  }
+  const upstreamsFor = (path: string) =>
+    edge.accessLog().trim().split('\n').map((l) => JSON.parse(l) as { request: string; upstream_addr: string })
+      .filter((l) => l.request === `GET ${path} HTTP/1.1`).map((l) => l.upstream_addr)
+
+  it('creates a link through the edge (API)', async () => {
+    const res = await get('/shorten', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ original_url: DESTINATION }) })
+    expect(res.status, res.text).toBe(201)
+    code = (JSON.parse(res.text) as { short_code: string }).short_code
+    expect(code).toMatch(/^[A-Za-z0-9]+$/)
+  })
+
+  it('routes /<code> and /r/<code> to the redirect replicas, both of them', async () => {
+    for (const path of [`/${code}`, `/r/${code}`]) {
+      for (let i = 0; i < 4; i++) {
+        const res = await get(path)
+        expect(res.status).toBe(302)
+        expect(res.headers.get('location')).toBe(DESTINATION)
+        expect(res.headers.get('x-ghostlink-version')).toBeTruthy()
+      }
+      expect(new Set(upstreamsFor(path))).toEqual(new Set([`127.0.0.1:${ports.r1}`, `127.0.0.1:${ports.r2}`]))
+    }
+  })
+
+  it('routes API paths to the API', async () => {
+    const health = await get('/health')
+    expect(health.status).toBe(200)
+    expect(JSON.parse(health.text)).toMatchObject({ status: 'ok', db: 'ok' })
+    expect((await get('/health-demo')).status).toBe(200)
+    const list = await get('/urls')
+    expect(list.status).toBe(200)
+    expect(Array.isArray(JSON.parse(list.text))).toBe(true)
+    for (const path of ['/health', '/health-demo', '/urls']) expect(upstreamsFor(path)).toEqual([`127.0.0.1:${ports.api}`])
+    const missing = await get('/no/such/route')
+    expect([missing.status, JSON.parse(missing.text)]).toEqual([404, { error: 'Not found', code: 404 }])
+  })
+
+  it('does not expose /metrics at the edge (the apps serve it internally)', async () => {
+    const res = await get('/metrics')
+    expect([res.status, JSON.parse(res.text)]).toEqual([404, { error: 'Not found', code: 404 }])
+    const direct = await fetch(`${api.url}/metrics`)
+    expect(direct.status).toBe(200)
+    expect(await direct.text()).toMatch(/http_request_duration_seconds/)
+  })
+
+  it('fails over without a single failed request when a replica is killed mid-traffic', async () => {
+    const failures: string[] = []
+    for (let i = 0; i < 1000; i++) {
+      if (i === 300) r1.child.kill('SIGKILL')
+      const res = await get(`/${code}`)
+      if (res.status !== 302) failures.push(`#${i}: ${res.status} ${res.text}`)
+    }
+    expect(failures).toEqual([])
+    expect(r1.child.signalCode).toBe('SIGKILL')
+  }, 120_000)
+
+  it('answers the JSON 502 when every replica is down', async () => {
+    await r2.kill('SIGKILL')
+    const res = await get(`/${code}`)
+    expect(res.status).toBe(502)
+    expect(res.headers.get('content-type')).toBe('application/json')
+    expect(JSON.parse(res.text)).toEqual({ error: 'Bad gateway', code: 502 })
+  })
+
+  it('answers a quarantined code with the original 410 itself, with no redirect process running', async () => {
+    writeFileSync(edge.vars.QUARANTINE_MAP_FILE, renderNginxMap([code]))
+    await edge.reload()
+    await waitFor('the reloaded quarantine map', async () => (await get(`/${code}`)).status === 410)
+    for (const path of [`/${code}`, `/r/${code}`, `/urls/${code}`]) {
+      const res = await get(path)
+      expect(res.status, path).toBe(410)
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      expect(JSON.parse(res.text)).toEqual(QUARANTINE_BODY)
+    }
+    expect((await get('/health')).status).toBe(200) // the API is still reachable
+  })
+})
