@@ -107,6 +107,8 @@ if (edge) {
   start('nginx', 'nginx', [...nginxArgs(edge), '-g', 'daemon off;'])
   console.log(`[dev] edge: http://127.0.0.1:${ports.edge}  (access log: ${edge.vars.NGINX_ACCESS_LOG})`)
 } else {
-  console.warn(`[dev] nginx is not installed: no edge on :${ports.edge}. Use the API directly at http://127.0.0.1:${ports.api}`
-    + ` and the redirect replicas at :${ports.redirect1} / :${ports.redirect2}.`)
+  console.warn(
+    `[dev] nginx is not installed: no edge on :${ports.edge}. Use the API directly at http://127.0.0.1:${ports.api}` +
+      ` and the redirect replicas at :${ports.redirect1} / :${ports.redirect2}.`,
+  )
 }

@@ -29,7 +29,9 @@ type Service = {
 const doc = parseDocument(composeText, { merge: true })
 const compose = doc.toJS({ maxAliasCount: 1000 }) as { services: Record<string, Service>; volumes: Record<string, unknown> }
 const services = compose.services
-const apps = readdirSync(root('apps'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+const apps = readdirSync(root('apps'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
 const defaults = EnvSchema.parse({})
 
 describe('docker-compose.yml', () => {
@@ -44,7 +46,20 @@ describe('docker-compose.yml', () => {
 
   it('has the whole stack', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['alertmanager', 'api', 'grafana', 'migrate', 'nginx', 'postgres', 'prober', 'prometheus', 'redirect-1', 'redirect-2', 'redis', 'risk'].sort(),
+      [
+        'alertmanager',
+        'api',
+        'grafana',
+        'migrate',
+        'nginx',
+        'postgres',
+        'prober',
+        'prometheus',
+        'redirect-1',
+        'redirect-2',
+        'redis',
+        'risk',
+      ].sort(),
     )
   })
 
@@ -73,17 +88,29 @@ describe('docker-compose.yml', () => {
   })
 
   it('passes release variables and the six flags to every app, on the ports packages/config defaults to', () => {
-    const flags = ['ENABLE_QUARANTINE_MODE', 'ENABLE_RISK_SCORING', 'ENABLE_GHOST_PROBE_ALERTS', 'ENABLE_CANARY_MONITORING',
-      'ENABLE_AUTO_BLOCKING', 'ENABLE_THREAT_HEATMAP']
+    const flags = [
+      'ENABLE_QUARANTINE_MODE',
+      'ENABLE_RISK_SCORING',
+      'ENABLE_GHOST_PROBE_ALERTS',
+      'ENABLE_CANARY_MONITORING',
+      'ENABLE_AUTO_BLOCKING',
+      'ENABLE_THREAT_HEATMAP',
+    ]
     const release = ['APP_VERSION', 'PREVIOUS_APP_VERSION', 'GIT_SHA', 'DEPLOYED_AT', 'RELEASE_OWNER', 'RELEASE_NOTES_URL']
-    const ports = { api: ['API_PORT', defaults.API_PORT], 'redirect-1': ['REDIRECT_PORT', defaults.REDIRECT_PORT],
-      'redirect-2': ['REDIRECT_PORT', defaults.REDIRECT_PORT], prober: ['PROBER_PORT', defaults.PROBER_PORT], risk: ['RISK_PORT', defaults.RISK_PORT] } as const
+    const ports = {
+      api: ['API_PORT', defaults.API_PORT],
+      'redirect-1': ['REDIRECT_PORT', defaults.REDIRECT_PORT],
+      'redirect-2': ['REDIRECT_PORT', defaults.REDIRECT_PORT],
+      prober: ['PROBER_PORT', defaults.PROBER_PORT],
+      risk: ['RISK_PORT', defaults.RISK_PORT],
+    } as const
     for (const [name, [key, port]] of Object.entries(ports)) {
       const env = services[name]?.environment ?? {}
       for (const k of [...flags, ...release, 'DATABASE_URL', 'REDIS_URL', 'TRUSTED_PROXIES']) expect(env, `${name}.${k}`).toHaveProperty(k)
       expect(env[key]).toBe(port)
       // every variable the app gets is one packages/config knows
-      for (const k of Object.keys(env).filter((k) => k !== 'NODE_ENV' && k !== 'PREVIOUS_APP_VERSION')) expect(EnvSchema.shape, k).toHaveProperty(k)
+      for (const k of Object.keys(env).filter((k) => k !== 'NODE_ENV' && k !== 'PREVIOUS_APP_VERSION'))
+        expect(EnvSchema.shape, k).toHaveProperty(k)
     }
   })
 
@@ -169,7 +196,7 @@ describe('image definition', () => {
     expect([...wf.jobs.build.strategy.matrix.app].sort()).toEqual([...apps].sort())
     expect(wf.on.push.tags).toEqual(['v*'])
     const build = wf.jobs.build.steps.find((s) => s.with?.file === 'infra/docker/Dockerfile')
-    expect(build?.with?.push).toBe("${{ startsWith(github.ref, 'refs/tags/v') }}")
+    expect(build?.with?.push).toBe(`$\{{ startsWith(github.ref, 'refs/tags/v') }}`)
   })
 
   it('the CI workflow runs pnpm test with Postgres and Redis service containers', () => {
@@ -191,7 +218,10 @@ describe('image definition', () => {
     const port = (srv.address() as AddressInfo).port
     try {
       const env = { ...process.env, APP: 'redirect', REDIRECT_PORT: String(port) }
-      const result = await run('node', [join(INFRA_DIR, 'docker/healthcheck.mjs')], { env }).then(() => 0, (e: { code: number }) => e.code)
+      const result = await run('node', [join(INFRA_DIR, 'docker/healthcheck.mjs')], { env }).then(
+        () => 0,
+        (e: { code: number }) => e.code,
+      )
       expect(result).toBe(code)
     } finally {
       srv.close()

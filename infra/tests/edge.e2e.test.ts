@@ -64,11 +64,20 @@ describe('edge end to end', () => {
     return { status: res.status, headers: res.headers, text: await res.text() }
   }
   const upstreamsFor = (path: string) =>
-    edge.accessLog().trim().split('\n').map((l) => JSON.parse(l) as { request: string; upstream_addr: string })
-      .filter((l) => l.request === `GET ${path} HTTP/1.1`).map((l) => l.upstream_addr)
+    edge
+      .accessLog()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { request: string; upstream_addr: string })
+      .filter((l) => l.request === `GET ${path} HTTP/1.1`)
+      .map((l) => l.upstream_addr)
 
   it('creates a link through the edge (API)', async () => {
-    const res = await get('/shorten', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ original_url: DESTINATION }) })
+    const res = await get('/shorten', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ original_url: DESTINATION }),
+    })
     expect(res.status, res.text).toBe(201)
     code = (JSON.parse(res.text) as { short_code: string }).short_code
     expect(code).toMatch(/^[A-Za-z0-9]+$/)

@@ -104,15 +104,32 @@ describe('edge in front of stub upstreams', () => {
     // neighbours are untouched
     expect((await get(`${edge.url}/badcode2`)).status).toBe(200)
     expect((await get(`${edge.url}/urls/7`)).status).toBe(200)
-    const log = edge.accessLog().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const log = edge
+      .accessLog()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(log.some((l) => l.request === 'GET /badcode HTTP/1.1' && l.status === 410 && l.quarantined === '1')).toBe(true)
   })
 
   it('writes a JSON access log with the original fields', async () => {
     await get(`${edge.url}/abc123`, { headers: { 'user-agent': 'vitest "quoted"', referer: 'http://ref.example/' } })
     const last = JSON.parse(edge.accessLog().trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>
-    for (const key of ['time', 'timestamp', 'log_level', 'remote_addr', 'request_id', 'request', 'status',
-      'body_bytes_sent', 'request_time', 'upstream_addr', 'upstream_response_time', 'http_referer', 'http_user_agent'])
+    for (const key of [
+      'time',
+      'timestamp',
+      'log_level',
+      'remote_addr',
+      'request_id',
+      'request',
+      'status',
+      'body_bytes_sent',
+      'request_time',
+      'upstream_addr',
+      'upstream_response_time',
+      'http_referer',
+      'http_user_agent',
+    ])
       expect(last).toHaveProperty(key)
     expect(last).toMatchObject({ request: 'GET /abc123 HTTP/1.1', status: 200, http_user_agent: 'vitest "quoted"', log_level: 'info' })
     expect(typeof last.request_time).toBe('number')

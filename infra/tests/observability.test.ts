@@ -5,13 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import {
-  createApiMetrics,
-  createProberMetrics,
-  createRedirectMetrics,
-  createRiskMetrics,
-  type ReleaseLabels,
-} from '@ghostlink/metrics'
+import { createApiMetrics, createProberMetrics, createRedirectMetrics, createRiskMetrics, type ReleaseLabels } from '@ghostlink/metrics'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { INFRA_DIR, REPO_ROOT } from './helpers/paths.js'
@@ -44,7 +38,12 @@ describe('prometheus', () => {
   })
 
   it('promtool check rules accepts the rule files', async () => {
-    const { stdout } = await run('promtool', ['check', 'rules', infra('prometheus/rules/recording.yml'), infra('prometheus/rules/alerts.yml')])
+    const { stdout } = await run('promtool', [
+      'check',
+      'rules',
+      infra('prometheus/rules/recording.yml'),
+      infra('prometheus/rules/alerts.yml'),
+    ])
     expect(stdout).not.toMatch(/FAILED/)
   })
 
@@ -59,15 +58,32 @@ describe('prometheus', () => {
     const cases = suite.tests.flatMap((t) => t.alert_rule_test ?? [])
     for (const { alert } of alerts) {
       const mine = cases.filter((c) => c.alertname === alert)
-      expect(mine.some((c) => (c.exp_alerts ?? []).length > 0), `${alert} fires somewhere`).toBe(true)
-      expect(mine.some((c) => (c.exp_alerts ?? []).length === 0), `${alert} stays quiet somewhere`).toBe(true)
+      expect(
+        mine.some((c) => (c.exp_alerts ?? []).length > 0),
+        `${alert} fires somewhere`,
+      ).toBe(true)
+      expect(
+        mine.some((c) => (c.exp_alerts ?? []).length === 0),
+        `${alert} stays quiet somewhere`,
+      ).toBe(true)
     }
   })
 
   it('covers the original alerts and the rewrite additions, each with severity, summary and a runbook section', () => {
     const names = alerts.map((a) => a.alert)
-    for (const name of ['ServiceDown', 'HighErrorRate', 'RedirectLatencySLO', 'CanaryFailure', 'SuspiciousClientSpike',
-      'BlockedRequestSpike', 'ThreatLinkSurge', 'DeletionSpike', 'QueueBacklog', 'WorkerStalled', 'ClickPipelineDrops'])
+    for (const name of [
+      'ServiceDown',
+      'HighErrorRate',
+      'RedirectLatencySLO',
+      'CanaryFailure',
+      'SuspiciousClientSpike',
+      'BlockedRequestSpike',
+      'ThreatLinkSurge',
+      'DeletionSpike',
+      'QueueBacklog',
+      'WorkerStalled',
+      'ClickPipelineDrops',
+    ])
       expect(names).toContain(name)
     const runbook = readFileSync(join(REPO_ROOT, 'docs/RUNBOOK.md'), 'utf8')
     for (const a of alerts) {
@@ -104,7 +120,7 @@ describe('alertmanager', () => {
   it('commits no webhook URL', () => {
     const text = readFileSync(infra('alertmanager/alertmanager.yml.template'), 'utf8')
     expect(text).not.toMatch(/https?:\/\//)
-    expect(text).toContain('${ALERT_WEBHOOK_URL}')
+    expect(text).toContain('$' + '{ALERT_WEBHOOK_URL}')
   })
 
   it('renders the URL from the environment into a config amtool accepts', async () => {
@@ -156,13 +172,26 @@ describe('grafana', () => {
 
   it('shows the golden signals, caches, queues, link health, risk, canaries, quarantine and releases', () => {
     const all = dashboardExprs.map((e) => e.expr).join('\n')
-    for (const needle of ['url_redirects_total', 'job:http_error_ratio:rate5m', 'redirect_latency_seconds_bucket',
-      'process_cpu_seconds_total', 'nodejs_eventloop_lag_p99_seconds', 'redirect_click_queue_depth',
-      'ghostlink:redirect_cache_hit_ratio:rate5m', 'ghostlink_queue_jobs', 'link_probes_total', 'destination_dead_total',
-      'ghostlink_threat_links_total', 'ghostlink_canary_failures_total', 'ghostlink_quarantined_urls_total',
-      'ghostlink_suspicious_clients_total', 'ghostlink_release_info'])
+    for (const needle of [
+      'url_redirects_total',
+      'job:http_error_ratio:rate5m',
+      'redirect_latency_seconds_bucket',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_p99_seconds',
+      'redirect_click_queue_depth',
+      'ghostlink:redirect_cache_hit_ratio:rate5m',
+      'ghostlink_queue_jobs',
+      'link_probes_total',
+      'destination_dead_total',
+      'ghostlink_threat_links_total',
+      'ghostlink_canary_failures_total',
+      'ghostlink_quarantined_urls_total',
+      'ghostlink_suspicious_clients_total',
+      'ghostlink_release_info',
+    ])
       expect(all).toContain(needle)
-    for (const q of ['0.50', '0.95', '0.99']) expect(all).toContain(`histogram_quantile(${q}, sum by (le) (rate(redirect_latency_seconds_bucket`)
+    for (const q of ['0.50', '0.95', '0.99'])
+      expect(all).toContain(`histogram_quantile(${q}, sum by (le) (rate(redirect_latency_seconds_bucket`)
   })
 
   it('every dashboard query is valid PromQL (promtool)', async () => {
@@ -189,7 +218,8 @@ describe('metric names used in rules and dashboards', () => {
 
   it('the tokenizer finds metric names and skips functions, labels and keywords', () => {
     expect(metricNames('sum by (le) (rate(a_bucket{x="y",z=~"5.."}[5m])) / on (job) group_left b:c or vector(0) > 1e3')).toEqual([
-      'a_bucket', 'b:c',
+      'a_bucket',
+      'b:c',
     ])
   })
 

@@ -32,8 +32,13 @@ let paths: { env: string; state: string; log: string; dockerLog: string; bin: st
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gl-rollback-'))
-  paths = { env: join(dir, '.env'), state: join(dir, 'state/rollback_state.env'), log: join(dir, 'state/rollback_events.log'),
-    dockerLog: join(dir, 'docker.log'), bin: join(dir, 'bin') }
+  paths = {
+    env: join(dir, '.env'),
+    state: join(dir, 'state/rollback_state.env'),
+    log: join(dir, 'state/rollback_events.log'),
+    dockerLog: join(dir, 'docker.log'),
+    bin: join(dir, 'bin'),
+  }
   writeFileSync(paths.env, ENV)
   mkdirSync(paths.bin, { recursive: true })
   writeFileSync(join(paths.bin, 'docker'), FAKE_DOCKER)
@@ -48,14 +53,28 @@ const rollback = (args: string[], env: Record<string, string> = {}) =>
       'bash',
       [SCRIPT, ...args],
       {
-        env: { ...process.env, PATH: `${paths.bin}:${process.env.PATH}`, ENV_FILE: paths.env, COMPOSE_FILE: join(dir, 'docker-compose.yml'),
-          ROLLBACK_STATE_FILE: paths.state, FAKE_DOCKER_LOG: paths.dockerLog, ROLLBACK_POLL_SECONDS: '0.1', USER: 'tester', ...env },
+        env: {
+          ...process.env,
+          PATH: `${paths.bin}:${process.env.PATH}`,
+          ENV_FILE: paths.env,
+          COMPOSE_FILE: join(dir, 'docker-compose.yml'),
+          ROLLBACK_STATE_FILE: paths.state,
+          FAKE_DOCKER_LOG: paths.dockerLog,
+          ROLLBACK_POLL_SECONDS: '0.1',
+          USER: 'tester',
+          ...env,
+        },
       },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     )
   })
 const state = () =>
-  Object.fromEntries(readFileSync(paths.state, 'utf8').trim().split('\n').map((l) => [l.split('=')[0], l.slice(l.indexOf('=') + 1)]))
+  Object.fromEntries(
+    readFileSync(paths.state, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => [l.split('=')[0], l.slice(l.indexOf('=') + 1)]),
+  )
 const envValue = (key: string) => readFileSync(paths.env, 'utf8').match(new RegExp(`^${key}=(.*)$`, 'm'))?.[1]
 const dockerCalls = () => (existsSync(paths.dockerLog) ? readFileSync(paths.dockerLog, 'utf8').trim().split('\n') : [])
 
@@ -100,8 +119,14 @@ describe('rollback.sh', () => {
     expect(calls[0]).toBe(`compose --env-file ${paths.env} -f ${join(dir, 'docker-compose.yml')} up -d --no-build api`)
     expect(calls.some((c) => c.startsWith('inspect') && c.endsWith('id-api'))).toBe(true)
     expect(state()).toMatchObject({
-      ROLLBACKS_TOTAL: '1', RECOVERY_ATTEMPTS_TOTAL: '1', RECOVERY_SUCCESS_TOTAL: '1', MEAN_TIME_TO_DETECT_MINUTES: '2.00',
-      LAST_ROLLBACK_SERVICE: 'api', LAST_ROLLBACK_FROM: 'v2.1.0', LAST_ROLLBACK_TO: 'v2.0.3', LAST_ROLLBACK_STATUS: 'success',
+      ROLLBACKS_TOTAL: '1',
+      RECOVERY_ATTEMPTS_TOTAL: '1',
+      RECOVERY_SUCCESS_TOTAL: '1',
+      MEAN_TIME_TO_DETECT_MINUTES: '2.00',
+      LAST_ROLLBACK_SERVICE: 'api',
+      LAST_ROLLBACK_FROM: 'v2.1.0',
+      LAST_ROLLBACK_TO: 'v2.0.3',
+      LAST_ROLLBACK_STATUS: 'success',
     })
     expect(state().LAST_ROLLBACK_AT).toMatch(/Z$/)
     expect(state().MEAN_TIME_TO_RECOVER_MINUTES).toMatch(/^\d+\.\d\d$/)
@@ -114,7 +139,12 @@ describe('rollback.sh', () => {
     // roll forward again with an explicit target, detected after 4 minutes, instantly healthy
     expect((await rollback(['--detect-minutes', '4', 'api', 'v2.1.0'])).code).toBe(0)
     const s = state()
-    expect(s).toMatchObject({ ROLLBACKS_TOTAL: '2', RECOVERY_SUCCESS_TOTAL: '2', MEAN_TIME_TO_DETECT_MINUTES: '3.00', LAST_ROLLBACK_TO: 'v2.1.0' })
+    expect(s).toMatchObject({
+      ROLLBACKS_TOTAL: '2',
+      RECOVERY_SUCCESS_TOTAL: '2',
+      MEAN_TIME_TO_DETECT_MINUTES: '3.00',
+      LAST_ROLLBACK_TO: 'v2.1.0',
+    })
     expect(Number(s.LAST_ROLLBACK_RECOVERY_MINUTES)).toBeLessThan(0.02)
     const expectedMean = (0.05 + Number(s.LAST_ROLLBACK_RECOVERY_MINUTES)) / 2
     expect(Math.abs(Number(s.MEAN_TIME_TO_RECOVER_MINUTES) - expectedMean)).toBeLessThanOrEqual(0.0051)
@@ -126,7 +156,10 @@ describe('rollback.sh', () => {
     expect(res.code).toBe(1)
     expect(res.stderr).toMatch(/NOT healthy/)
     expect(state()).toMatchObject({
-      ROLLBACKS_TOTAL: '2', RECOVERY_ATTEMPTS_TOTAL: '2', RECOVERY_SUCCESS_TOTAL: '1', LAST_ROLLBACK_SERVICE: 'risk',
+      ROLLBACKS_TOTAL: '2',
+      RECOVERY_ATTEMPTS_TOTAL: '2',
+      RECOVERY_SUCCESS_TOTAL: '1',
+      LAST_ROLLBACK_SERVICE: 'risk',
       LAST_ROLLBACK_STATUS: 'failed',
     })
     const failedCompose = await rollback(['api'], { FAKE_UP_RC: '1' })
@@ -140,7 +173,10 @@ describe('rollback.sh', () => {
     const ups = dockerCalls().filter((c) => c.includes(' up -d '))
     expect(ups.map((c) => c.split('--no-build ')[1])).toEqual(['redirect-1 redirect-2', 'api', 'risk'])
     expect([envValue('REDIRECT_IMAGE_TAG'), envValue('API_IMAGE_TAG'), envValue('RISK_IMAGE_TAG'), envValue('PROBER_IMAGE_TAG')]).toEqual([
-      'v2.0.3', 'v2.0.3', 'v2.0.3', 'v2.1.0',
+      'v2.0.3',
+      'v2.0.3',
+      'v2.0.3',
+      'v2.1.0',
     ])
     expect(state()).toMatchObject({ ROLLBACKS_TOTAL: '3', RECOVERY_SUCCESS_TOTAL: '3', LAST_ROLLBACK_SERVICE: 'risk' })
   })

@@ -2,7 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { answers, waitFor } from './ports.js'
 import { REPO_ROOT } from './paths.js'
 
-export type AppProcess = { name: string; url: string; child: ChildProcess; output: () => string; kill: (signal?: NodeJS.Signals) => Promise<void> }
+export type AppProcess = {
+  name: string
+  url: string
+  child: ChildProcess
+  output: () => string
+  kill: (signal?: NodeJS.Signals) => Promise<void>
+}
 
 /** Starts apps/<app>/src/server.ts from source, as `pnpm dev` does, and waits for GET /health to answer. */
 export async function startApp(name: string, file: string, port: number, env: Record<string, string>): Promise<AppProcess> {
@@ -17,10 +23,14 @@ export async function startApp(name: string, file: string, port: number, env: Re
   const url = `http://127.0.0.1:${port}`
   const exited = () => child.exitCode !== null || child.signalCode !== null
   try {
-    await waitFor(`${name} /health`, async () => {
-      if (exited()) throw new Error(`${name} exited: ${out}`)
-      return answers(`${url}/health`)()
-    }, 60_000)
+    await waitFor(
+      `${name} /health`,
+      async () => {
+        if (exited()) throw new Error(`${name} exited: ${out}`)
+        return answers(`${url}/health`)()
+      },
+      60_000,
+    )
   } catch (err) {
     child.kill('SIGKILL')
     throw new Error(`${name} did not start: ${String(err)}\n${out}`)

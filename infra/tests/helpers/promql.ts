@@ -1,7 +1,19 @@
 // Metric names referenced by a PromQL expression, by a small tokenizer (no PromQL parser exists for Node;
 // syntax itself is checked by promtool in the tests).
 const KEYWORDS = new Set([
-  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool', 'inf', 'nan',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'bool',
+  'inf',
+  'nan',
 ])
 
 export function metricNames(expr: string): string[] {
