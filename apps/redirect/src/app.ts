@@ -1,20 +1,17 @@
-import fastifyRedis from '@fastify/redis'
 import { contractPlugin } from '@ghostlink/http'
 import { metricsPlugin } from '@ghostlink/metrics'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Redis } from 'ioredis'
 import { depsPlugin, type RedirectDeps } from './plugins/deps.js'
 import healthRoutes from './routes/health.js'
 import redirectRoutes from './routes/redirect.js'
 
-export type RedirectAppOptions = RedirectDeps & { redis: Redis }
+export type RedirectAppOptions = RedirectDeps
 
 /** The redirect tier as a plugin: dependencies come in as options; server.ts owns the process. */
 export const redirectApp = fp(
   async (app: FastifyInstance, opts: RedirectAppOptions) => {
     await app.register(depsPlugin, opts)
-    await app.register(fastifyRedis, { client: opts.redis, closeClient: false })
     await app.register(contractPlugin, { appVersion: opts.config.APP_VERSION })
     // /metrics on the same port; Nginx does not route it publicly
     await app.register(metricsPlugin, {

@@ -4,12 +4,17 @@ import type { LinkLookup } from '@ghostlink/links'
 import type { RedirectMetrics } from '@ghostlink/metrics'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Redis } from 'ioredis'
 import type { ClickPipeline } from '../clicks/click-pipeline.js'
 
-/** What the redirect routes need. The Redis client itself is shared through @fastify/redis (app.redis). */
+/**
+ * What the redirect routes need. The Redis client is decorated here rather than by @fastify/redis, which holds
+ * start-up until Redis is ready: the redirect tier must start and serve with Redis down (rewrite-decisions §3).
+ */
 export type RedirectDeps = {
   config: Config
   db: Db
+  redis: Redis
   lookup: LinkLookup
   clicks: Pick<ClickPipeline, 'record' | 'refreshDepth'>
   metrics: RedirectMetrics
@@ -19,6 +24,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     db: Db
+    redis: Redis
     lookup: LinkLookup
     clicks: Pick<ClickPipeline, 'record' | 'refreshDepth'>
     metrics: RedirectMetrics
@@ -29,6 +35,7 @@ export const depsPlugin = fp(
   async (app: FastifyInstance, deps: RedirectDeps) => {
     app.decorate('config', deps.config)
     app.decorate('db', deps.db)
+    app.decorate('redis', deps.redis)
     app.decorate('lookup', deps.lookup)
     app.decorate('clicks', deps.clicks)
     app.decorate('metrics', deps.metrics)

@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { importFromRedirect } from './resolve.js'
+
+export const root = fileURLToPath(new URL('../..', import.meta.url))
+
+type AutocannonResult = {
+  requests: { average: number; total: number }
+  latency: { p50: number; p99: number; average: number }
+  '3xx': number
+  non2xx: number
+  errors: number
+  timeouts: number
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>
+const autocannon = (await importFromRedirect<{ default: Autocannon }>('autocannon')).default
+
+export type LoadResult = { rps: number; p50: number; p99: number; redirects: number; total: number; errors: number }
+
+/** Loads `base` with autocannon; every request picks the next code round-robin. */
+export async function load(base: string, codes: string[], opts: { duration?: number; amount?: number; connections: number }): Promise<LoadResult> {
+  let i = 0
+  const res = await autocannon({
+    url: base,
+    connections: opts.connections,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration }),
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/${codes[i++ % codes.length]}` }) }],
+  })
+  return {
+    rps: res.requests.average,
+    p50: res.latency.p50,
+    p99: res.latency.p99,
+    redirects: res['3xx'],
+    total: res.requests.total,
+    errors: res.errors + res.timeouts,
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const srv = createServer()
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
+  const port = (srv.address() as { port: number }).port
+  await new Promise<void>((r) => srv.close(() => r()))
+  return port
+}
+
+export type Child = { proc: ChildProcess; base: string; exited: Promise<number | null> }
+
+/** Runs a TypeScript entry point in its own process (so autocannon does not share its event loop). */
+export async function startChild(entry: string, env: Record<string, string>): Promise<Child> {
+  const port = await freePort()
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the servers under test
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const proc = spawn(process.execPath, [...extra, '--conditions=development', '--import', 'tsx', entry], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), REDIRECT_PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)))
+  const base = `http://127.0.0.1:${port}`
+  for (let i = 0; ; i++) {
+    if (i > 300) throw new Error(`${entry} did not start`)
+    try {
+      if ((await fetch(`${base}/ready`)).ok) break
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return { proc, base, exited }
+}
+
+/** SIGTERM and wait for a graceful exit. */
+export async function stopChild(child: Child): Promise<number | null> {
+  child.proc.kill('SIGTERM')
+  return child.exited
+}
+
+/** Resident set size of a process in MB (current and peak), from /proc. */
+export function rssMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (field: string) => Number(status.match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0)
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 }
+}
+
+/** Requests every code once (fills the caches) and returns how many answered 302. */
+export async function warm(base: string, codes: string[], concurrency = 32): Promise<number> {
+  let redirects = 0
+  for (let i = 0; i < codes.length; i += concurrency) {
+    const res = await Promise.all(codes.slice(i, i + concurrency).map((c) => fetch(`${base}/${c}`, { redirect: 'manual' })))
+    for (const r of res) {
+      await r.arrayBuffer()
+      if (r.status === 302) redirects++
+    }
+  }
+  return redirects
+}
