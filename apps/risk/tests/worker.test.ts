@@ -95,10 +95,8 @@ describe('risk worker through BullMQ', () => {
 
   it('fails an invalid payload at once, without retries', async () => {
     const job = await workers.riskQueue.add('score', { url_id: 'seven' }, { attempts: 5 })
-    const failed = await waitFor(async () => {
-      const j = (await workers.riskQueue.getJob(job.id!)) as Job | undefined
-      return j && (await j.isFailed()) && j
-    })
+    await waitFor(async () => (await job.isFailed()) || false)
+    const failed = (await workers.riskQueue.getJob(job.id!)) as Job
     // UnrecoverableError: failed for good on the first attempt, never moved back to delayed for a retry
     expect(failed.attemptsMade).toBeLessThanOrEqual(1)
     expect(await workers.riskQueue.getJobCounts('delayed')).toEqual({ delayed: 0 })
