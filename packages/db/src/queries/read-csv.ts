@@ -23,9 +23,18 @@ export async function* readCsv(input: Readable | string, limit = Number.POSITIVE
     relax_column_count: true,
   })
   let sourceError: unknown
+  // busboy destroys (without an error) the file stream of a multipart body that ends before its closing boundary
+  if (source.destroyed && !source.readableEnded) throw new CsvFormatError('input closed before its end')
   source.on('error', (err: Error) => {
     sourceError = err
     parser.destroy(err)
+  })
+  // A stream destroyed without an error (e.g. a multipart body cut short) would otherwise leave the parser waiting forever.
+  source.on('close', () => {
+    if (!source.readableEnded && sourceError === undefined) {
+      sourceError = new CsvFormatError('input closed before its end')
+      parser.destroy(sourceError as Error)
+    }
   })
   source.pipe(parser)
   let count = 0
