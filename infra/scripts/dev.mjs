@@ -83,7 +83,7 @@ let nginxEnv = {}
 const hasNginx = spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status === 0
 let edge
 if (hasNginx) {
-  edge = prepareNginx(resolve(root, '.tmp/nginx'), {
+  edge = prepareNginx(resolve(root, env.DEV_NGINX_PREFIX || '.tmp/nginx'), {
     NGINX_LISTEN: `127.0.0.1:${ports.edge}`,
     API_UPSTREAM: `127.0.0.1:${ports.api}`,
     REDIRECT_UPSTREAM_1: `127.0.0.1:${ports.redirect1}`,
