@@ -21,7 +21,10 @@ const running = (app: string) => existsSync(join(REPO_ROOT, `apps/${app}/src/ser
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = connect(port, '127.0.0.1')
-    s.once('connect', () => (s.destroy(), resolve(true)))
+    s.once('connect', () => {
+      s.destroy()
+      resolve(true)
+    })
     s.once('error', () => resolve(false))
   })
 
