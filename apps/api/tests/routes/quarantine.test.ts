@@ -154,6 +154,34 @@ describe('quarantine routes (no queue: the map is rendered inline)', () => {
     expect([res.statusCode, res.json()]).toEqual([status, { error, code: status }])
   })
 
+  it('infra/scripts/quarantine.sh and unquarantine.sh drive the same API as $USER', async () => {
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 })
+    const scripts = new URL('../../../../infra/scripts/', import.meta.url).pathname
+    const run = (script: string, ...args: string[]) =>
+      new Promise<{ code: number; out: string }>((resolve) =>
+        execFile(
+          join(scripts, script),
+          args,
+          { env: { PATH: process.env.PATH, USER: 'script-op', GHOSTLINK_API_URL: address } },
+          (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${out}${errOut}` }),
+        ),
+      )
+    const added = await run('quarantine.sh', 'via-script', 'says "hi"')
+    expect(added.code).toBe(0)
+    expect(JSON.parse(added.out)).toMatchObject({ short_code: 'via-script', actor: 'script-op', reason: 'says "hi"' })
+    expect(readFileSync(mapFile, 'utf8')).toContain('/via-script 1;')
+    expect((await run('unquarantine.sh', 'via-script')).code).toBe(0)
+    const missing = await run('unquarantine.sh', 'via-script')
+    expect(missing.code).toBe(22)
+    expect(missing.out).toContain('Not found')
+    expect((await run('quarantine.sh', 'bad code')).code).toBe(2)
+    const audit = await t.db.select().from(quarantineAudit).orderBy(asc(quarantineAudit.id))
+    expect(audit.filter((a) => a.short_code === 'via-script').map((a) => [a.action, a.actor])).toEqual([
+      ['quarantine', 'script-op'],
+      ['unquarantine', 'script-op'],
+    ])
+  })
+
   it('answers a wrong method with the JSON 405', async () => {
     const res = await t.app.inject({ method: 'PUT', url: '/quarantine/x' })
     expect([res.statusCode, res.json()]).toEqual([405, { error: 'Method not allowed', code: 405 }])

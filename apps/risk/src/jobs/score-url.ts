@@ -74,7 +74,7 @@ export async function scoreUrl(data: RiskJob, deps: ScoreUrlDeps): Promise<Score
 }
 
 async function bestEffort(redis: Redis | undefined, op: (r: Redis) => Promise<unknown>): Promise<void> {
-  if (!redis || redis.status !== 'ready') return
+  if (redis?.status !== 'ready') return
   try {
     await op(redis)
   } catch {
