@@ -84,6 +84,7 @@ async function throughputRuns() {
     const result = await load(child.base, codes, { duration, connections })
     // autocannon drops the replies still in flight when the run ends (up to one per connection), so the 3xx
     // answers are counted by the service itself; autocannon's count is shown next to it
+    await new Promise((r) => setTimeout(r, 1000)) // the requests autocannon abandoned are still being answered
     const answered = await served302(child.base)
     const exit = await stopChild(child) // SIGTERM: the service flushes every click it holds before exiting
     const recorded = (await redirectEvents()) - before

@@ -1,5 +1,4 @@
-import { type Db, quarantinedCodes, urls } from '@ghostlink/db'
-import { sql } from 'drizzle-orm'
+import type { Db } from '@ghostlink/db'
 import { z } from 'zod'
 import type { LinkAnswer } from './link-answer.js'
 
@@ -15,13 +14,15 @@ const Row = z.object({
  * One query answers both questions: the link (if any) and whether the code is quarantined — a code can be
  * quarantined without any link having it (original §4.3). `(select 1)` left join keeps exactly one row either way,
  * and both sides use their unique index (a full join on an OR condition would not).
+ * Sent through the postgres.js client drizzle wraps: a prepared statement, no query building per call (this runs
+ * on every redirect while Redis is down).
  */
 export async function fetchLinkAnswer(db: Db, code: string): Promise<LinkAnswer> {
-  const rows = await db.execute(sql`
+  const rows = await db.$client`
     select u.id, u.user_id, u.original_url, u.is_active,
-      exists(select 1 from ${quarantinedCodes} q where q.short_code = ${code}) as quarantined
+      exists(select 1 from quarantined_codes q where q.short_code = ${code}) as quarantined
     from (select 1) as one
-    left join ${urls} u on u.short_code = ${code}`)
+    left join urls u on u.short_code = ${code}`
   const row = Row.parse(rows[0])
   if (row.id === null || row.original_url === null || row.is_active === null) {
     return { kind: 'missing', quarantined: row.quarantined }
