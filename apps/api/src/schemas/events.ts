@@ -24,6 +24,7 @@ export const InvalidUrlIdNoCode = () => new HttpError(404, 'invalid url_id', fal
 export const InvalidUserIdNoCode = () => new HttpError(404, 'invalid user_id', false)
 export const DetailsNotObject = () => new HttpError(400, 'details must be an object', false)
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
 const CONTROL = /[\u0000-\u001f\u007f]/
 const chars = (s: string) => [...s].length
 

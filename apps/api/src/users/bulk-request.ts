@@ -19,6 +19,7 @@ export function bulkBody(body: unknown): JsonObject {
  */
 export function bulkFileName(v: unknown): string {
   if (v === undefined || v === null || v === '') return DEFAULT_BULK_FILE
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this rejects
   if (typeof v !== 'string' || v.length > 255 || /[/\\\u0000]/.test(v) || v.includes('..') || v.trim() === '') {
     throw BadRequest('Invalid file')
   }

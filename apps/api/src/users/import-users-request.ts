@@ -49,7 +49,7 @@ export async function importFromUpload(db: Db, req: FastifyRequest, maxFileBytes
   // Refuse an announced oversize body before any row is inserted (multipart framing adds a little on top of the file).
   if (Number(req.headers['content-length'] ?? 0) > maxFileBytes + MULTIPART_OVERHEAD) throw PayloadTooLarge()
   const part = await req.file()
-  if (!part || part.fieldname !== 'file') {
+  if (part?.fieldname !== 'file') {
     part?.file.resume() // let the upload finish so the 400 can be sent
     throw BadRequest('Missing file')
   }

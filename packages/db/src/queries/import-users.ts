@@ -27,6 +27,7 @@ type UserRow = { line: number; id: number | null; username: string; email: strin
 const MAX_INT = 2_147_483_647
 const chars = (s: string) => [...s].length
 // NUL can't be stored in Postgres text; other control characters have no business in a username or email.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
 const CONTROL = /[\u0000-\u001f\u007f]/
 
 /** Contract §1.12 per-row rules: trimmed username/email, explicit id when it parses as an int, created_at or now. */
