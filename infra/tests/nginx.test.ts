@@ -1,11 +1,13 @@
 // The edge config (infra/nginx/nginx.conf.template) run by a real nginx in front of stub upstreams:
 // routing, quarantine, rate limits, JSON error bodies, X-Forwarded-For, /metrics hidden, JSON access log.
 import { execFile } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderNginx, NGINX_DEFAULTS } from '../scripts/render-nginx.mjs'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
+import { REPO_ROOT } from './helpers/paths.js'
 import { freePort, waitFor } from './helpers/ports.js'
 import { type Stub, startStub } from './helpers/stub-upstream.js'
 
@@ -35,7 +37,8 @@ describe('edge in front of stub upstreams', () => {
       API_UPSTREAM: api.address,
       REDIRECT_UPSTREAM_1: r1.address,
       REDIRECT_UPSTREAM_2: r2.address,
-      // tight write limit so the 429 is reachable in a test; reads stay loose
+      // tight write limit so the 429 is reachable in a test; reads stay loose (this file sends ~150 API reads)
+      RATE_LIMIT_API: '10000r/s',
       RATE_LIMIT_WRITE: '1r/m',
       RATE_LIMIT_WRITE_BURST: '2',
     })
@@ -60,6 +63,11 @@ describe('edge in front of stub upstreams', () => {
     ['/docs', 'api'],
     ['/docs/json', 'api'],
     ['/health-demo', 'api'],
+    ['/quarantine', 'api'],
+    ['/quarantine/abc123', 'api'],
+    ['/Health', 'api'],
+    ['/r', 'api'],
+    ['/openapi', 'api'],
     ['/support-demo', 'api'],
     ['/', 'api'],
     ['/a/b/c', 'api'],
@@ -69,6 +77,21 @@ describe('edge in front of stub upstreams', () => {
     const echo = JSON.parse(res.text) as Echo
     expect(echo.upstream.startsWith(pool)).toBe(true)
     expect(echo.url).toBe(path)
+  })
+
+  it('sends every reserved word of the API (apps/api/src/urls/reserved-codes.ts) to the API, never the redirect pool', async () => {
+    const source = (p: string) => readFileSync(join(REPO_ROOT, p), 'utf8')
+    const list = (text: string, from: string) => [...(text.split(from)[1]?.split(']')[0] ?? '').matchAll(/'([a-z-]+)'/g)].map((m) => m[1])
+    const reserved = list(source('apps/api/src/urls/reserved-codes.ts'), 'new Set([')
+    const canaries = list(source('apps/api/src/routes/canaries.ts'), 'CANARIES = [')
+    expect(reserved).toContain('health')
+    expect(canaries).toHaveLength(5)
+    for (const word of [...reserved, ...canaries].filter((w) => w !== 'metrics')) {
+      for (const path of [`/${word}`, `/${word?.toUpperCase()}`]) {
+        const res = await get(edge.url + path)
+        expect((JSON.parse(res.text) as Echo).upstream, path).toBe('api')
+      }
+    }
   })
 
   it('spreads redirects over both replicas', async () => {
@@ -84,7 +107,7 @@ describe('edge in front of stub upstreams', () => {
     }
   })
 
-  it.each(['/metrics', '/r/metrics', '/urls/metrics', '/anything/metrics'])('does not expose %s', async (path) => {
+  it.each(['/metrics', '/METRICS', '/r/metrics', '/urls/metrics', '/anything/metrics'])('does not expose %s', async (path) => {
     const res = await get(edge.url + path)
     expect(res.status).toBe(404)
     expect(JSON.parse(res.text)).toEqual({ error: 'Not found', code: 404 })
