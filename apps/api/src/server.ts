@@ -17,15 +17,22 @@ const riskQueue = new Queue(QUEUES.risk, {
   prefix: redisKeys(config.REDIS_PREFIX).bull,
 })
 riskQueue.on('error', () => {})
+// the risk worker renders the Nginx quarantine map from these jobs (issue: workers and quarantine)
+const quarantineQueue = new Queue(QUEUES.quarantine, {
+  connection: { url: config.REDIS_URL, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  prefix: redisKeys(config.REDIS_PREFIX).bull,
+})
+quarantineQueue.on('error', () => {})
 const metrics = createApiMetrics(config.release, config.flags)
 
 const app = Fastify({ logger: { level: config.LOG_LEVEL }, bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUSTED_PROXIES })
-await app.register(api, { config, db, redis, metrics, riskQueue })
+await app.register(api, { config, db, redis, metrics, riskQueue, quarantineQueue })
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after error')
   await app.close()
   await riskQueue.close()
+  await quarantineQueue.close()
   redis.disconnect()
   await closeDb(db)
 })
