@@ -1,0 +1,54 @@
+// infra/nginx/entrypoint.d/05-quarantine-map.sh (compose nginx container): creates the map when missing and
+// reloads nginx after a valid change. Run with a fake `nginx` on PATH that logs its arguments.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { INFRA_DIR } from './helpers/paths.js'
+import { waitFor } from './helpers/ports.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'gl-qwatch-'))
+const map = join(dir, 'quarantine/blocked_codes.conf')
+const log = join(dir, 'nginx.log')
+let hook: ChildProcess
+
+const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [])
+
+beforeAll(async () => {
+  mkdirSync(join(dir, 'bin'))
+  // `nginx -t` fails when the map contains the word BROKEN, like a real syntax error would
+  writeFileSync(join(dir, 'bin/nginx'), `#!/bin/sh\necho "$*" >> "${log}"\ncase "$*" in -t*) ! grep -q BROKEN "${map}" ;; esac\n`)
+  chmodSync(join(dir, 'bin/nginx'), 0o755)
+  // its own process group, so afterAll can stop the watcher loop the hook leaves behind
+  hook = spawn('sh', [join(INFRA_DIR, 'nginx/entrypoint.d/05-quarantine-map.sh')], {
+    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, QUARANTINE_MAP_FILE: map, QUARANTINE_WATCH_SECONDS: '0.2' },
+    detached: true,
+    stdio: 'ignore',
+  })
+  await new Promise((r) => hook.once('exit', r))
+})
+
+afterAll(() => {
+  if (hook.pid) process.kill(-hook.pid, 'SIGTERM')
+  rmSync(dir, { recursive: true, force: true })
+})
+
+it('creates an empty map so nginx can start', () => {
+  expect(hook.exitCode).toBe(0)
+  expect(readFileSync(map, 'utf8')).toMatch(/^#/)
+  expect(calls()).toEqual([])
+})
+
+it('reloads nginx after the map is replaced (atomic rename), only when nginx -t accepts it', async () => {
+  writeFileSync(`${map}.tmp`, '/abc 1;\n/r/abc 1;\n/urls/abc 1;\n')
+  renameSync(`${map}.tmp`, map)
+  await waitFor('a reload', async () => calls().includes('-s reload'), 5_000)
+  expect(calls()).toEqual(['-t -q', '-s reload'])
+
+  writeFileSync(`${map}.tmp`, 'BROKEN\n')
+  renameSync(`${map}.tmp`, map)
+  await waitFor('a rejected test', async () => calls().length === 3, 5_000)
+  await new Promise((r) => setTimeout(r, 600))
+  expect(calls()).toEqual(['-t -q', '-s reload', '-t -q'])
+})
