@@ -3,8 +3,11 @@
 // Runs the real prober path end to end: a fresh database with N active URLs, the BullMQ worker at the default
 // PROBE_CONCURRENCY, one sweep job that fans out a probe job per URL, each probe stored in health_checks with
 // retention and a risk job enqueued. Host names h<i>.localtest (and one hot host holding 10 % of the URLs) are
-// mapped to 127.0.0.1 by the probe's resolver in bench mode, so the per-host limit applies per name.
+// mapped to 127.0.0.1 by the probe's resolver in bench mode, so the per-host limit applies per name. The sites are
+// served by a child process (hosts-server.mjs) so they do not take the prober's CPU.
+import { fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { allowAll } from '../../apps/prober/src/probe/address-policy.js'
@@ -17,7 +20,6 @@ import { closeDb, createDb, urls } from '../../packages/db/src/index.js'
 import { createBlockingRedis } from '../../packages/links/src/index.js'
 import { createProberMetrics } from '../../packages/metrics/src/index.js'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL } from '../../packages/testing/src/index.js'
-import { startHostsServer } from './hosts-server.js'
 
 const fromProber = createRequire(new URL('../../apps/prober/package.json', import.meta.url))
 const pino = (await import(pathToFileURL(fromProber.resolve('pino')).href)).default as typeof import('pino').default
@@ -32,7 +34,15 @@ const localtest: Resolver = async (host) => {
   return [{ address: '127.0.0.1', family: 4 }]
 }
 
-const server = await startHostsServer()
+type Stats = { type: 'stats'; maxInFlight: Record<string, number>; maxTotal: number; requests: number }
+const hosts = fork(new URL('./hosts-server.mjs', import.meta.url), { stdio: 'inherit' })
+const [ready] = (await once(hosts, 'message')) as [{ port: number }]
+const server = { port: ready.port }
+const hostStats = async (): Promise<Stats> => {
+  const reply = once(hosts, 'message')
+  hosts.send('stats')
+  return (await reply)[0] as Stats
+}
 const tdb = await createTestDatabase()
 const prefix = `glbench:${randomUUID().slice(0, 8)}:`
 const config = loadConfig({
@@ -92,14 +102,15 @@ try {
   const riskJobs = await workers.riskQueue.count()
   await workers.close()
 
-  const perHost = Math.max(...server.maxInFlight.values())
+  const stats = await hostStats()
+  const perHost = Math.max(...Object.values(stats.maxInFlight))
   const limit = config.PROBE_PER_HOST_LIMIT
   console.log(`probed ${N} URLs on ${HOSTS + 1} hosts in ${seconds.toFixed(2)} s → ${(N / seconds).toFixed(0)} probes/s`)
   console.log(
     `  concurrency ${config.PROBE_CONCURRENCY} (default), per-host limit ${limit}; OK results ${statuses?.ok}/${N}; risk jobs enqueued ${riskJobs}`,
   )
   console.log(
-    `  max in flight: any one host ${perHost} (hot.localtest ${server.maxInFlight.get('hot.localtest')}), all hosts ${server.maxTotalInFlight()}; HTTP requests ${server.requests()}`,
+    `  max in flight: any one host ${perHost} (hot.localtest ${stats.maxInFlight['hot.localtest']}), all hosts ${stats.maxTotal}; HTTP requests ${stats.requests}`,
   )
   const pass = seconds < 60 && perHost <= limit
   console.log(pass ? 'PASS: under 60 s and within the per-host limit' : 'FAIL')
@@ -110,5 +121,5 @@ try {
   await closeDb(db)
   await cleanRedisPrefix(prefix)
   await tdb.drop()
-  await server.close()
+  hosts.send('stop')
 }
