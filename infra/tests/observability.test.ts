@@ -77,6 +77,7 @@ describe('prometheus', () => {
       'RedirectLatencySLO',
       'CanaryFailure',
       'SuspiciousClientSpike',
+      'GhostProbeSpike',
       'BlockedRequestSpike',
       'ThreatLinkSurge',
       'DeletionSpike',
