@@ -77,7 +77,11 @@ function checkHop(url: URL, policy: AddressPolicy): void {
   }
 }
 
-/** One request: HEAD, or GET when the site refuses HEAD (405/501). The body is drained, never kept. */
+/**
+ * One request: HEAD, or GET when the site refuses HEAD (405/501). The body is drained, never kept.
+ * undici closes the connection after a HEAD (interop with servers that send a body anyway), so each probe
+ * opens a fresh connection: that is also what a probe of a different site costs, and the per-host limit caps it.
+ */
 async function hop(url: URL, deps: ProbeDeps, signal: AbortSignal): Promise<{ status: number; location: string | undefined }> {
   const release = await deps.limiter.acquire(url.hostname)
   try {
