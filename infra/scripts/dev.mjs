@@ -94,13 +94,18 @@ if (hasNginx) {
   nginxEnv = { NGINX_RELOAD_CMD: env.NGINX_RELOAD_CMD || `nginx ${nginxArgs(edge).join(' ')} -s reload` }
 }
 
-for (const app of apps) {
+const startApp = (app) => {
   if (!existsSync(resolve(root, app.file))) {
     console.warn(`[dev] ${app.file} does not exist yet: ${app.name} not started`)
-    continue
+    return
   }
   start(app.name, process.execPath, tsx(app.file), { ...nginxEnv, ...app.env })
 }
+
+// the serving tier and the edge first; the workers once the API answers, so the first canary round does not
+// probe an edge whose upstreams are still booting
+const workers = new Set(['prober', 'risk'])
+for (const app of apps.filter((a) => !workers.has(a.name))) startApp(app)
 
 if (edge) {
   spawnSync('nginx', ['-t', '-q', ...nginxArgs(edge)], { stdio: 'inherit' })
@@ -112,3 +117,14 @@ if (edge) {
       ` and the redirect replicas at :${ports.redirect1} / :${ports.redirect2}.`,
   )
 }
+
+const deadline = Date.now() + 60_000
+while (!stopping && Date.now() < deadline) {
+  const up = await fetch(`http://127.0.0.1:${ports.api}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+    (r) => r.status < 500,
+    () => false,
+  )
+  if (up) break
+  await new Promise((r) => setTimeout(r, 250))
+}
+if (!stopping) for (const app of apps.filter((a) => workers.has(a.name))) startApp(app)
