@@ -3,7 +3,7 @@ import type { Db } from '@ghostlink/db'
 import { CanaryJob, LinkHealthJob, LinkHealthSweepJob, QUEUES, RiskJob } from '@ghostlink/jobs'
 import { redisKeys } from '@ghostlink/links'
 import type { ProberMetrics } from '@ghostlink/metrics'
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq'
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
 import { refreshCanaryGauges } from './canary/refresh-canary-gauges.js'
@@ -11,6 +11,9 @@ import { probeLink } from './jobs/probe-link.js'
 import { runCanaries } from './jobs/run-canaries.js'
 import { sweepLinks } from './jobs/sweep-links.js'
 import type { ProbeDeps } from './probe/probe-url.js'
+
+/** How many times a probe job may be handed back because its host is busy before it queues for a slot. */
+const MAX_DEFERRALS = 20
 
 export type ProberWorkerDeps = {
   config: Config
@@ -55,7 +58,7 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
 
   const linkWorker = new Worker(
     QUEUES.linkHealth,
-    async (job) => {
+    async (job, token) => {
       if (job.name === 'sweep') {
         parse(LinkHealthSweepJob, job)
         return sweepLinks(job.timestamp + (job.opts.delay ?? 0), {
@@ -80,7 +83,21 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
         })
       }
       const data = parse(LinkHealthJob, job)
-      return probeLink(data, { db, probe: deps.probe, keep: config.HEALTH_CHECKS_KEEP, enqueueRisk, metrics })
+      // a job handed back too often just waits its turn, so a permanently busy host still gets probed
+      const deferIfHostBusy = job.attemptsStarted <= MAX_DEFERRALS
+      const outcome = await probeLink(data, {
+        db,
+        probe: deps.probe,
+        keep: config.HEALTH_CHECKS_KEEP,
+        enqueueRisk,
+        metrics,
+        deferIfHostBusy,
+      })
+      if ('deferred' in outcome) {
+        await job.moveToDelayed(Date.now() + 250 + Math.floor(Math.random() * 750), token)
+        throw new DelayedError()
+      }
+      return outcome
     },
     { connection, prefix, concurrency: config.PROBE_CONCURRENCY },
   )

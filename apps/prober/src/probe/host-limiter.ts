@@ -32,6 +32,16 @@ export class HostLimiter {
     return this.active.get(host) ?? 0
   }
 
+  /** Probes waiting for a slot on a host. */
+  waitingFor(host: string): number {
+    return this.waiting.get(host)?.length ?? 0
+  }
+
+  /** True when a host's slots are taken and at least as many probes again are queued for it. */
+  isSaturated(host: string): boolean {
+    return this.inFlight(host) >= this.limit && this.waitingFor(host) >= this.limit
+  }
+
   private release(host: string): void {
     const queue = this.waiting.get(host)
     const next = queue?.shift()

@@ -67,6 +67,40 @@ function classifyError(err: unknown, timedOut: boolean): { status: HealthStatus;
   return { status: 'DEAD', error: code }
 }
 
+/**
+ * The probe's total timeout. It starts when the first request actually goes out, not when the probe starts
+ * waiting for a per-host slot: a busy host must not turn the probes queued behind it into false DEADs.
+ */
+class Deadline {
+  private readonly controller = new AbortController()
+  private timer: NodeJS.Timeout | undefined
+  private startedAt: number | undefined
+  timedOut = false
+
+  constructor(private readonly ms: number) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal
+  }
+
+  start(): void {
+    if (this.startedAt !== undefined) return
+    this.startedAt = performance.now()
+    this.timer = setTimeout(() => {
+      this.timedOut = true
+      this.controller.abort(new Error('probe timeout'))
+    }, this.ms)
+  }
+
+  elapsedMs(): number {
+    return this.startedAt === undefined ? 0 : performance.now() - this.startedAt
+  }
+
+  clear(): void {
+    clearTimeout(this.timer)
+  }
+}
+
 /** Checks a hop before any connection: scheme, and IP literals (which net.connect never passes to the lookup). */
 function checkHop(url: URL, policy: AddressPolicy): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ProbeFailure('DEAD', `unsupported scheme ${url.protocol}`)
@@ -82,8 +116,10 @@ function checkHop(url: URL, policy: AddressPolicy): void {
  * undici closes the connection after a HEAD (interop with servers that send a body anyway), so each probe
  * opens a fresh connection: that is also what a probe of a different site costs, and the per-host limit caps it.
  */
-async function hop(url: URL, deps: ProbeDeps, signal: AbortSignal): Promise<{ status: number; location: string | undefined }> {
+async function hop(url: URL, deps: ProbeDeps, deadline: Deadline): Promise<{ status: number; location: string | undefined }> {
   const release = await deps.limiter.acquire(url.hostname)
+  deadline.start()
+  const signal = deadline.signal
   try {
     const headers = { 'user-agent': deps.userAgent ?? 'GhostLink-LinkHealth/1.0' }
     let res = await request(url, { method: 'HEAD', dispatcher: deps.dispatcher, signal, headers })
@@ -105,33 +141,27 @@ async function hop(url: URL, deps: ProbeDeps, signal: AbortSignal): Promise<{ st
  * More than maxRedirects hops → DEAD. Errors give null status and latency, chain 0, as the original did.
  */
 export async function probeUrl(target: string, deps: ProbeDeps): Promise<ProbeResult> {
-  const controller = new AbortController()
-  let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort(new Error('probe timeout'))
-  }, deps.timeoutMs)
-  const started = performance.now()
+  const deadline = new Deadline(deps.timeoutMs)
   try {
     let url = new URL(target)
     let chain = 0
     for (;;) {
       checkHop(url, deps.policy)
-      const { status, location } = await hop(url, deps, controller.signal)
+      const { status, location } = await hop(url, deps, deadline)
       if (REDIRECTS.has(status) && location) {
         if (chain >= deps.maxRedirects) throw new ProbeFailure('DEAD', `more than ${deps.maxRedirects} redirects`)
         chain += 1
         url = new URL(location, url)
         continue
       }
-      const latency_ms = Math.round(performance.now() - started)
+      const latency_ms = Math.round(deadline.elapsedMs())
       const health_status: HealthStatus = status >= 400 && status <= 599 ? 'DEAD' : chain > 2 ? 'CHAINED' : 'OK'
       return { health_status, status_code: status, latency_ms, redirect_chain_length: chain, error: null }
     }
   } catch (err) {
-    const { status, error } = classifyError(err, timedOut)
+    const { status, error } = classifyError(err, deadline.timedOut)
     return { health_status: status, status_code: null, latency_ms: null, redirect_chain_length: 0, error: error.slice(0, 255) }
   } finally {
-    clearTimeout(timer)
+    deadline.clear()
   }
 }

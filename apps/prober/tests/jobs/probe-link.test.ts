@@ -70,6 +70,21 @@ describe('probeLink', () => {
     expect(await env.db.select().from(healthChecks).where(eq(healthChecks.url_id, other))).toHaveLength(1)
   })
 
+  it('hands the job back instead of queueing when its host is saturated (deferIfHostBusy)', async () => {
+    const limiter = new HostLimiter(1)
+    const id = await insertUrl(env.db, `${web.origin}/ok`)
+    const d = { ...deps, probe: { ...deps.probe, limiter }, deferIfHostBusy: true }
+    const holding = await limiter.acquire('127.0.0.1')
+    const queued = limiter.acquire('127.0.0.1')
+    const before = web.requests.length
+    expect(await probeLink({ url_id: id }, d)).toEqual({ url_id: id, deferred: true })
+    expect(web.requests.length).toBe(before)
+    holding()
+    ;(await queued)()
+    // a free host: the probe runs
+    expect(await probeLink({ url_id: id }, d)).toMatchObject({ health_status: 'OK' })
+  })
+
   it('skips inactive and missing URLs without a request', async () => {
     const before = web.requests.length
     const id = await insertUrl(env.db, `${web.origin}/ok`, false)
