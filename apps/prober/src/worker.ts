@@ -34,6 +34,28 @@ const parse = <T>(schema: { safeParse: (v: unknown) => { success: true; data: T 
   return r.data
 }
 
+/**
+ * Adds one probe job per URL of a sweep. The jobId carries the tick, so a re-run of the same tick adds nothing
+ * (ids are kept for one interval); the deduplication id is per URL, so while a URL's probe from an earlier tick
+ * is still waiting, a new tick does not pile a second one behind it.
+ */
+export async function enqueueProbes(queue: Queue, jobs: Array<{ url_id: number; jobId: string }>, intervalSeconds: number): Promise<void> {
+  await queue.addBulk(
+    jobs.map((j) => ({
+      name: 'probe',
+      data: { url_id: j.url_id },
+      opts: {
+        jobId: j.jobId,
+        deduplication: { id: `probe-${j.url_id}` },
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 2_000 },
+        removeOnComplete: { age: intervalSeconds },
+        removeOnFail: { age: 86_400, count: 1_000 },
+      },
+    })),
+  )
+}
+
 /** Starts the link-health and canary workers and their schedules; close() finishes running jobs, then disconnects. */
 export async function startProberWorkers(deps: ProberWorkerDeps) {
   const { config, db, connection, logger, metrics } = deps
@@ -64,22 +86,7 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
         return sweepLinks(job.timestamp + (job.opts.delay ?? 0), {
           db,
           intervalSeconds: interval,
-          addProbeJobs: async (jobs) => {
-            await linkQueue.addBulk(
-              jobs.map((j) => ({
-                name: 'probe',
-                data: { url_id: j.url_id },
-                // ids stay for one interval, so a re-run of the same tick finds them and adds nothing
-                opts: {
-                  jobId: j.jobId,
-                  attempts: 3,
-                  backoff: { type: 'exponential', delay: 2_000 },
-                  removeOnComplete: { age: interval },
-                  removeOnFail: { age: 86_400, count: 1_000 },
-                },
-              })),
-            )
-          },
+          addProbeJobs: (jobs) => enqueueProbes(linkQueue, jobs, interval),
         })
       }
       const data = parse(LinkHealthJob, job)
