@@ -49,11 +49,11 @@ export async function freePort(): Promise<number> {
 export type Child = { proc: ChildProcess; base: string; exited: Promise<number | null> }
 
 /** Runs a TypeScript entry point in its own process (so autocannon does not share its event loop). */
-export async function startChild(entry: string, env: Record<string, string>): Promise<Child> {
+export async function startChild(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
   const port = await freePort()
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the servers under test
   const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const proc = spawn(process.execPath, [...extra, '--conditions=development', '--import', 'tsx', entry], {
+  const proc = spawn(process.execPath, [...extra, ...nodeArgs, '--conditions=development', '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), REDIRECT_PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'inherit', 'inherit'],

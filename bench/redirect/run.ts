@@ -124,7 +124,8 @@ async function throughputRuns() {
 async function memoryRun() {
   const amount = Number(args.requests)
   const before = await redirectEvents()
-  const child = await startChild('apps/redirect/src/server.ts', serviceEnv({}))
+  // BENCH_MEMORY_NODE_ARGS, e.g. "--max-old-space-size=96", to try a heap cap (docs/CAPACITY.md)
+  const child = await startChild('apps/redirect/src/server.ts', serviceEnv({}), process.env.BENCH_MEMORY_NODE_ARGS?.split(' ').filter(Boolean))
   const start = rssMb(child.proc.pid!)
   const result = await load(child.base, codes, { amount, connections })
   await new Promise((r) => setTimeout(r, 2000)) // let the click consumer catch up before measuring
