@@ -48,14 +48,20 @@ export async function freePort(): Promise<number> {
 
 export type Child = { proc: ChildProcess; base: string; exited: Promise<number | null> }
 
-/** Runs a TypeScript entry point in its own process (so autocannon does not share its event loop). */
-export async function startChild(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
+/**
+ * Runs an entry point in its own process (so autocannon does not share its event loop): a built `.js` file with
+ * plain node, as production runs it, or a `.ts` file through tsx. `nice` lowers the process's CPU priority.
+ */
+export async function startChild(entry: string, env: Record<string, string>, nodeArgs: string[] = [], nice = 0): Promise<Child> {
   const port = await freePort()
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the servers under test
   const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const proc = spawn(process.execPath, [...extra, ...nodeArgs, '--conditions=development', '--import', 'tsx', entry], {
+  const loader = entry.endsWith('.ts') ? ['--conditions=development', '--import', 'tsx'] : []
+  const argv = [...extra, ...nodeArgs, ...loader, entry]
+  const [cmd, args] = nice > 0 ? ['nice', ['-n', String(nice), process.execPath, ...argv]] : [process.execPath, argv]
+  const proc = spawn(cmd, args, {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), REDIRECT_PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, PORT: String(port), REDIRECT_PORT: String(port), CLICK_WRITER_PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)))

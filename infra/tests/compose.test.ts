@@ -49,6 +49,7 @@ describe('docker-compose.yml', () => {
       [
         'alertmanager',
         'api',
+        'click-writer',
         'grafana',
         'migrate',
         'nginx',
@@ -66,7 +67,7 @@ describe('docker-compose.yml', () => {
   it('has a service built from infra/docker/Dockerfile for every app in apps/ (two for redirect)', () => {
     for (const app of apps) {
       const built = Object.entries(services).filter(([, s]) => s.build?.args?.APP === app)
-      expect(built.length, `services built with APP=${app}`).toBeGreaterThanOrEqual(app === 'redirect' ? 2 : 1)
+      expect(built.length, `services built with APP=${app}`).toBeGreaterThanOrEqual(app === 'redirect' ? 3 : 1)
       for (const [, s] of built) {
         expect(s.build?.dockerfile).toBe('infra/docker/Dockerfile')
         expect(s.image).toMatch(new RegExp(`/${app}:\\$\\{${app.toUpperCase()}_IMAGE_TAG`))
@@ -101,6 +102,7 @@ describe('docker-compose.yml', () => {
       api: ['API_PORT', defaults.API_PORT],
       'redirect-1': ['REDIRECT_PORT', defaults.REDIRECT_PORT],
       'redirect-2': ['REDIRECT_PORT', defaults.REDIRECT_PORT],
+      'click-writer': ['CLICK_WRITER_PORT', defaults.CLICK_WRITER_PORT],
       prober: ['PROBER_PORT', defaults.PROBER_PORT],
       risk: ['RISK_PORT', defaults.RISK_PORT],
     } as const
@@ -109,7 +111,7 @@ describe('docker-compose.yml', () => {
       for (const k of [...flags, ...release, 'DATABASE_URL', 'REDIS_URL', 'TRUSTED_PROXIES']) expect(env, `${name}.${k}`).toHaveProperty(k)
       expect(env[key]).toBe(port)
       // every variable the app gets is one packages/config knows
-      for (const k of Object.keys(env).filter((k) => k !== 'NODE_ENV' && k !== 'PREVIOUS_APP_VERSION'))
+      for (const k of Object.keys(env).filter((k) => !['NODE_ENV', 'NODE_OPTIONS', 'PREVIOUS_APP_VERSION'].includes(k)))
         expect(EnvSchema.shape, k).toHaveProperty(k)
     }
   })

@@ -24,6 +24,12 @@ export async function openDeps(config: Config, log: FastifyBaseLogger, overrides
   for (const r of [redis, subscriber, consumerRedis]) r.on('error', () => {})
 
   const metrics = createRedirectMetrics(config.release, config.flags)
+  // children bound once: this runs on every redirect, label hashing per call would cost more than the lookup
+  const layerCounter = (layer: 'local' | 'redis') => ({
+    hit: metrics.cacheLookups.labels({ layer, result: 'hit' }),
+    miss: metrics.cacheLookups.labels({ layer, result: 'miss' }),
+  })
+  const layerCounters = { local: layerCounter('local'), redis: layerCounter('redis') }
   const lookup = createLinkLookup({
     db,
     redis,
@@ -34,7 +40,7 @@ export async function openDeps(config: Config, log: FastifyBaseLogger, overrides
     negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,
     onLayer: (layer, hit) => {
       if (layer === 'db') metrics.dbLookups.inc()
-      else metrics.cacheLookups.inc({ layer, result: hit ? 'hit' : 'miss' })
+      else layerCounters[layer][hit ? 'hit' : 'miss'].inc()
     },
   })
   // subscribe() waits for a connection (offline queue): do not hold start-up hostage to Redis

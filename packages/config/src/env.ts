@@ -71,6 +71,10 @@ export const EnvSchema = z.object({
   CLICK_BATCH_SIZE: positiveInt(1_000),
   CLICK_FLUSH_INTERVAL_MS: positiveInt(250),
   CLICK_BUFFER_MAX: positiveInt(200_000),
+  // Run the click-stream consumer inside this redirect replica (the simple default), or leave it to the separate
+  // click writer process (apps/redirect/src/click-writer.ts) so replicas spend their CPU on redirects only.
+  CLICK_CONSUMER: flag(true),
+  CLICK_WRITER_PORT: port(9103),
 
   // Workers
   PROBE_ALLOW_PRIVATE: flag(false),

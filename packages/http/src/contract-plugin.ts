@@ -18,8 +18,10 @@ const isDatabaseDown = (err: unknown) => {
  */
 export const contractPlugin = fp(
   async (app: FastifyInstance, opts: ContractPluginOptions) => {
-    app.addHook('onRequest', async (_req, reply) => {
+    // callback style, not async: this runs on every redirect, and a promise per request is measurable there
+    app.addHook('onRequest', (_req, reply, done) => {
       reply.header('X-GhostLink-Version', opts.appVersion)
+      done()
     })
 
     app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: 'Not found', code: 404 }))

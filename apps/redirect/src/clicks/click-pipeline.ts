@@ -11,8 +11,35 @@ import type { ClickRecord } from './click-record.js'
 import { createFallbackBuffer } from './fallback-buffer.js'
 import { createStreamConsumer } from './stream-consumer.js'
 
+/** The consumer-group reader of the click stream, shared by the replicas (CLICK_CONSUMER) and the click writer. */
+export function createClickStreamConsumer(opts: {
+  config: Pick<Config, 'REDIS_PREFIX' | 'CLICK_BATCH_SIZE'>
+  db: Db
+  consumerRedis: Redis
+  metrics: RedirectMetrics
+  instanceId: string
+  claimIdleMs?: number
+  onError: (err: unknown) => void
+}) {
+  return createStreamConsumer({
+    redis: opts.consumerRedis,
+    db: opts.db,
+    stream: redisKeys(opts.config.REDIS_PREFIX).clickStream,
+    group: 'click-writers',
+    consumer: opts.instanceId,
+    rowsPerInsert: opts.config.CLICK_BATCH_SIZE,
+    claimIdleMs: opts.claimIdleMs,
+    onFlushed: (n) => opts.metrics.clicksFlushed.inc({ path: 'stream' }, n),
+    onDropped: (n) => opts.metrics.clicksDropped.inc(n),
+    onError: opts.onError,
+  })
+}
+
+/** Unique per process: stream batch ids and consumer names are built from it. */
+export const newInstanceId = () => `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`
+
 export type ClickPipelineOptions = {
-  config: Pick<Config, 'REDIS_PREFIX' | 'CLICK_BATCH_SIZE' | 'CLICK_FLUSH_INTERVAL_MS' | 'CLICK_BUFFER_MAX'>
+  config: Pick<Config, 'REDIS_PREFIX' | 'CLICK_BATCH_SIZE' | 'CLICK_FLUSH_INTERVAL_MS' | 'CLICK_BUFFER_MAX' | 'CLICK_CONSUMER'>
   db: Db
   /** Non-blocking client for XADD (createRedis). */
   redis: Redis
@@ -32,12 +59,13 @@ export type ClickPipeline = {
 }
 
 /**
- * Hot path → Redis stream → consumer group (inside each replica) → batched INSERTs; with Redis down,
+ * Hot path → Redis stream → consumer group (inside each replica, or in the click writer when CLICK_CONSUMER is off)
+ * → batched INSERTs; with Redis down,
  * hot path → in-memory buffer → batched INSERTs by this replica (docs/ARCHITECTURE.md "Click pipeline").
  */
 export function createClickPipeline(opts: ClickPipelineOptions): ClickPipeline {
   const keys = redisKeys(opts.config.REDIS_PREFIX)
-  const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`
+  const instanceId = newInstanceId()
   const { metrics, log } = opts
   // errors repeat at request rate while a dependency is down: log the first of each burst only
   let lastLog = 0
@@ -64,20 +92,11 @@ export function createClickPipeline(opts: ClickPipelineOptions): ClickPipeline {
     instanceId,
     onError: logError('click hand-off to Redis failed; will retry or buffer'),
   })
-  const consumer = createStreamConsumer({
-    redis: opts.consumerRedis,
-    db: opts.db,
-    stream: keys.clickStream,
-    group: 'click-writers',
-    consumer: instanceId,
-    rowsPerInsert: opts.config.CLICK_BATCH_SIZE,
-    claimIdleMs: opts.claimIdleMs,
-    onFlushed: (n) => metrics.clicksFlushed.inc({ path: 'stream' }, n),
-    onDropped: (n) => metrics.clicksDropped.inc(n),
-    onError: logError('click stream consumer error; will retry'),
-  })
+  const consumer = opts.config.CLICK_CONSUMER
+    ? createClickStreamConsumer({ ...opts, instanceId, onError: logError('click stream consumer error; will retry') })
+    : undefined
   fallback.start()
-  consumer.start()
+  consumer?.start()
 
   return {
     record: handoff.record,
@@ -93,7 +112,7 @@ export function createClickPipeline(opts: ClickPipelineOptions): ClickPipeline {
     // order matters: nothing new is collected after app.close(); send what we hold, drain the stream, then the buffer
     async close() {
       await handoff.close()
-      await consumer.close()
+      await consumer?.close()
       await fallback.close()
       opts.consumerRedis.disconnect()
       const left = fallback.size()

@@ -1,0 +1,53 @@
+// The click writer: a process that only drains the click stream into Postgres (consumer group `click-writers`).
+// Run it next to redirect replicas started with CLICK_CONSUMER=off, so the replicas spend their CPU on redirects and
+// the writers scale (or lag, buffered by the stream) on their own. docs/ARCHITECTURE.md, "Where the consumer runs".
+import { loadConfig } from '@ghostlink/config'
+import { closeDb, createDb, pingDb } from '@ghostlink/db'
+import { contractPlugin } from '@ghostlink/http'
+import { createBlockingRedis, redisStatus } from '@ghostlink/links'
+import { createRedirectMetrics, metricsPlugin } from '@ghostlink/metrics'
+import closeWithGrace from 'close-with-grace'
+import Fastify from 'fastify'
+import { createClickStreamConsumer, newInstanceId } from './clicks/click-pipeline.js'
+
+const config = loadConfig()
+const app = Fastify({ logger: { level: config.LOG_LEVEL } })
+const db = createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
+const redis = createBlockingRedis(config.REDIS_URL, 'ghostlink-click-writer')
+redis.on('error', () => {})
+const metrics = createRedirectMetrics(config.release, config.flags)
+let lastLog = 0
+const consumer = createClickStreamConsumer({
+  config,
+  db,
+  consumerRedis: redis,
+  metrics,
+  instanceId: newInstanceId(),
+  onError: (err) => {
+    if (Date.now() - lastLog < 5_000) return
+    lastLog = Date.now()
+    app.log.warn({ err }, 'click stream consumer error; will retry')
+  },
+})
+
+await app.register(contractPlugin, { appVersion: config.APP_VERSION })
+await app.register(metricsPlugin, { registry: metrics.registry, httpRequestDuration: metrics.httpRequestDuration })
+app.get('/health', async (_req, reply) => {
+  const dbOk = await pingDb(db)
+  return reply.code(dbOk ? 200 : 503).send({ status: dbOk ? 'ok' : 'degraded', db: dbOk ? 'ok' : 'error', redis: await redisStatus(redis) })
+})
+app.get('/ready', async (_req, reply) => {
+  const ok = (await pingDb(db)) && redis.status === 'ready'
+  return reply.code(ok ? 200 : 503).send({ ready: ok })
+})
+
+consumer.start()
+closeWithGrace({ delay: 15_000 }, async ({ err }) => {
+  if (err) app.log.error({ err }, 'shutting down after error')
+  await app.close()
+  await consumer.close() // drains what is left in the stream while Redis and Postgres answer
+  redis.disconnect()
+  await closeDb(db)
+})
+
+await app.listen({ host: config.HOST, port: config.CLICK_WRITER_PORT })
