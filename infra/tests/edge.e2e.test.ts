@@ -108,6 +108,37 @@ describe('edge end to end', () => {
     expect([missing.status, JSON.parse(missing.text)]).toEqual([404, { error: 'Not found', code: 404 }])
   })
 
+  it('quarantines through the API: both replicas answer 410 within a second, before any nginx reload', async () => {
+    const created = await get('/shorten', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ original_url: 'https://example.com/suspicious' }),
+    })
+    const bad = (JSON.parse(created.text) as { short_code: string }).short_code
+    // cache the 302 in both replicas first, so the test proves invalidation rather than a cold lookup
+    for (const base of [r1.url, r2.url]) expect((await fetch(`${base}/${bad}`, { redirect: 'manual' })).status).toBe(302)
+
+    const q = await get(`/quarantine/${bad}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ghostlink-actor': 'e2e' },
+      body: JSON.stringify({ reason: 'phishing report' }),
+    })
+    expect(q.status, q.text).toBe(201)
+    const since = Date.now()
+    for (const base of [r1.url, r2.url]) {
+      await waitFor('the replica to drop its cached answer', async () => (await fetch(`${base}/${bad}`, { redirect: 'manual' })).status === 410)
+    }
+    expect(Date.now() - since).toBeLessThan(1_000)
+    for (const path of [`/${bad}`, `/r/${bad}`, `/urls/${bad}`]) {
+      const res = await get(path) // the edge map was not reloaded: the apps enforce it themselves
+      expect([res.status, JSON.parse(res.text)], path).toEqual([410, { ...QUARANTINE_BODY, code: 410 }])
+    }
+
+    expect((await get(`/quarantine/${bad}`, { method: 'DELETE', headers: { 'x-ghostlink-actor': 'e2e' } })).status).toBe(200)
+    await waitFor('the release to reach the replicas', async () => (await get(`/${bad}`)).status === 302)
+    expect((await get(`/r/${bad}`)).status).toBe(302)
+  })
+
   it('does not expose /metrics at the edge (the apps serve it internally)', async () => {
     const res = await get('/metrics')
     expect([res.status, JSON.parse(res.text)]).toEqual([404, { error: 'Not found', code: 404 }])
