@@ -7,25 +7,27 @@ import { Queue } from 'bullmq'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import { api } from './app.js'
+import { fastifyOptions } from './fastify-options.js'
 
 const config = loadConfig()
 const db = createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
 const redis = createRedis(config.REDIS_URL, 'ghostlink-api')
 redis.on('error', () => {}) // reconnects in the background; /health reports the state
-const riskQueue = new Queue(QUEUES.risk, {
-  connection: { url: config.REDIS_URL, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
-  prefix: redisKeys(config.REDIS_PREFIX).bull,
-})
-riskQueue.on('error', () => {})
-// the risk worker renders the Nginx quarantine map from these jobs (issue: workers and quarantine)
-const quarantineQueue = new Queue(QUEUES.quarantine, {
-  connection: { url: config.REDIS_URL, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
-  prefix: redisKeys(config.REDIS_PREFIX).bull,
-})
-quarantineQueue.on('error', () => {})
+// Producers fail fast while Redis is down (no offline queue): callers fall back to doing the work inline.
+const producer = (name: string) => {
+  const queue = new Queue(name, {
+    connection: { url: config.REDIS_URL, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+    prefix: redisKeys(config.REDIS_PREFIX).bull,
+  })
+  queue.on('error', () => {})
+  return queue
+}
+const riskQueue = producer(QUEUES.risk)
+// the risk worker renders the Nginx quarantine map from these jobs
+const quarantineQueue = producer(QUEUES.quarantine)
 const metrics = createApiMetrics(config.release, config.flags)
 
-const app = Fastify({ logger: { level: config.LOG_LEVEL }, bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUSTED_PROXIES })
+const app = Fastify({ ...fastifyOptions(config), logger: { level: config.LOG_LEVEL } })
 await app.register(api, { config, db, redis, metrics, riskQueue, quarantineQueue })
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {

@@ -8,4 +8,6 @@ export const fastifyOptions = (config: Config): FastifyServerOptions => ({
   // one log line per redirect would cost more than the redirect; Nginx keeps the access log
   logController: new LogController({ disableRequestLogging: true }),
   return503OnClosing: true,
+  // fastify answers a parameter over 100 characters with its own 414; a long path must get the contract's JSON 404
+  maxParamLength: 2048,
 })

@@ -6,6 +6,7 @@ import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix }
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { api } from '../../src/app.js'
+import { fastifyOptions } from '../../src/fastify-options.js'
 
 export type TestApp = { app: FastifyInstance; db: Db; redis: Redis | undefined; prefix: string; close: () => Promise<void> }
 
@@ -24,7 +25,7 @@ export async function buildApp(opts: { env?: Record<string, string>; withRedis?:
     await new Promise<void>((resolve) => redis!.once('ready', () => resolve()))
   }
   const metrics = createApiMetrics(config.release, config.flags)
-  const app = Fastify({ logger: false, bodyLimit: config.BODY_LIMIT_BYTES })
+  const app = Fastify({ ...fastifyOptions(config), logger: false })
   await app.register(api, { config, db, redis, metrics })
   await app.ready()
   return {

@@ -66,6 +66,8 @@ describe('GET /:code and /r/:code', () => {
     ['a quarantined inactive link', '/r/quarin', 410, { error: 'This short code has been quarantined due to suspicious activity', code: 410 }],
     ['a quarantined code no link has', '/noSuchQ', 410, { error: 'This short code has been quarantined due to suspicious activity', code: 410 }],
     ['a code longer than 64 characters', `/${'a'.repeat(65)}`, 404, { error: 'Not found', code: 404 }],
+    ['a code longer than fastify’s default parameter limit', `/r/${'a'.repeat(500)}`, 404, { error: 'Not found', code: 404 }],
+    ['a path longer than any parameter', `/${'a'.repeat(3000)}`, 404, { error: 'Not found', code: 404 }],
     ['a path with more segments', '/a/b/c', 404, { error: 'Not found', code: 404 }],
   ])('answers %s', async (_, path, status, body) => {
     const res = await svc.app.inject(path)
