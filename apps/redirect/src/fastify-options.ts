@@ -1,4 +1,5 @@
 import type { Config } from '@ghostlink/config'
+import { contractFrameworkErrors } from '@ghostlink/http'
 import { type FastifyServerOptions, LogController } from 'fastify'
 
 /** Server options shared by server.ts and the tests, so both see the same client-IP rules. */
@@ -8,6 +9,6 @@ export const fastifyOptions = (config: Config): FastifyServerOptions => ({
   // one log line per redirect would cost more than the redirect; Nginx keeps the access log
   logController: new LogController({ disableRequestLogging: true }),
   return503OnClosing: true,
-  // fastify answers a parameter over 100 characters with its own 414; a long path must get the contract's JSON 404
-  maxParamLength: 2048,
+  // fastify's own 414 (a parameter over 100 characters) and 400 (malformed URL) in the contract's JSON
+  frameworkErrors: contractFrameworkErrors(config.APP_VERSION),
 })

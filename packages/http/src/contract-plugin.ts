@@ -1,10 +1,19 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { HttpError } from './errors.js'
 
 export type ContractPluginOptions = { appVersion: string }
 
-const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', '57P01', '57P03'])
+const DB_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  '57P01',
+  '57P03',
+])
 
 /** Postgres unreachable or shutting down: the contract answers 503 `Service unavailable` (original §1.0 DB guard). */
 const isDatabaseDown = (err: unknown) => {
@@ -75,3 +84,16 @@ export function trackRoutes(app: FastifyInstance): Map<string, Set<string>> {
   })
   return paths
 }
+
+/**
+ * Server option `frameworkErrors`: errors fastify raises before routing (a path parameter over maxParamLength,
+ * a malformed URL) get the contract's JSON envelope and version header instead of fastify's own 414/400 body.
+ */
+export const contractFrameworkErrors =
+  (appVersion: string): FastifyServerOptions['frameworkErrors'] =>
+  (err, _req, reply) => {
+    // a parameter too long for any route cannot name an existing code or id
+    const [status, error] = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? [404, 'Not found'] : [400, 'Bad request']
+    // the option is generic over route schemas; this handler sends the same untyped envelope for any route
+    ;(reply as FastifyReply).code(status).header('X-GhostLink-Version', appVersion).send({ error, code: status })
+  }

@@ -1,3 +1,3 @@
 export * from './errors.js'
 export * from './body.js'
-export { contractPlugin, addMethodNotAllowed, trackRoutes, type ContractPluginOptions } from './contract-plugin.js'
+export { contractPlugin, contractFrameworkErrors, addMethodNotAllowed, trackRoutes, type ContractPluginOptions } from './contract-plugin.js'
