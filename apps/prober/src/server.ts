@@ -4,7 +4,7 @@ import { createBlockingRedis } from '@ghostlink/links'
 import { createProberMetrics } from '@ghostlink/metrics'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
-import { proberApp } from './app.js'
+import { workerApp } from '@ghostlink/worker-kit'
 import { refreshCanaryGauges } from './canary/refresh-canary-gauges.js'
 import { allowAll, publicOnly } from './probe/address-policy.js'
 import { HostLimiter } from './probe/host-limiter.js'
@@ -38,7 +38,8 @@ const refreshDead = () => refreshDeadGauge(db, metrics).catch((err) => logger.wa
 const deadTimer = setInterval(refreshDead, 30_000)
 void refreshDead()
 
-await app.register(proberApp, {
+await app.register(workerApp, {
+  service: 'prober',
   db,
   redis,
   metrics,

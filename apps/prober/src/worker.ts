@@ -3,7 +3,8 @@ import type { Db } from '@ghostlink/db'
 import { CanaryJob, LinkHealthJob, LinkHealthSweepJob, QUEUES, RiskJob } from '@ghostlink/jobs'
 import { redisKeys } from '@ghostlink/links'
 import type { ProberMetrics } from '@ghostlink/metrics'
-import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq'
+import { DelayedError, Queue, Worker } from 'bullmq'
+import { instrumentWorker, parseJob as parse, sampleQueueCounts } from '@ghostlink/worker-kit'
 import type { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
 import { refreshCanaryGauges } from './canary/refresh-canary-gauges.js'
@@ -25,13 +26,6 @@ export type ProberWorkerDeps = {
   probe: ProbeDeps
   /** Register the sweep and canary schedules (off in tests that drive jobs by hand). */
   schedules?: boolean
-}
-
-const parse = <T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: unknown } }, job: Job) => {
-  const r = schema.safeParse(job.data)
-  // conventions §10: an invalid payload never succeeds on retry
-  if (!r.success) throw new UnrecoverableError(`invalid ${job.name} payload`)
-  return r.data
 }
 
 /**
@@ -122,17 +116,7 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
     { connection, prefix, concurrency: 1 },
   )
 
-  for (const w of [linkWorker, canaryWorker]) {
-    w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'))
-    w.on('completed', () => {
-      metrics.jobsProcessed.inc({ queue: w.name, outcome: 'completed' })
-      metrics.lastJobTimestamp.set({ queue: w.name }, Date.now() / 1000)
-    })
-    w.on('failed', (job, err) => {
-      metrics.jobsProcessed.inc({ queue: w.name, outcome: 'failed' })
-      logger.error({ err, queue: w.name, jobId: job?.id }, 'job failed')
-    })
-  }
+  for (const w of [linkWorker, canaryWorker]) instrumentWorker(w, metrics, logger)
 
   if (deps.schedules !== false) {
     await linkQueue.upsertJobScheduler('link-health-sweep', { every: interval * 1000 }, { name: 'sweep', data: { sweep: true } })
@@ -153,12 +137,7 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
     riskQueue,
     workers: [linkWorker, canaryWorker],
     /** Samples queue backlogs for the ghostlink_queue_jobs gauge. */
-    sampleQueues: async () => {
-      for (const q of [linkQueue, canaryQueue]) {
-        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed')
-        for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: q.name, state }, n)
-      }
-    },
+    sampleQueues: () => sampleQueueCounts([linkQueue, canaryQueue], metrics),
     close: async () => {
       // worker.close() waits for the jobs in progress; anything not started stays in the queue
       await Promise.all([linkWorker.close(), canaryWorker.close()])

@@ -7,7 +7,7 @@ import Fastify from 'fastify'
 import pino from 'pino'
 import type { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { proberApp } from '../src/app.js'
+import { workerApp } from '@ghostlink/worker-kit'
 import { allowAll } from '../src/probe/address-policy.js'
 import { HostLimiter } from '../src/probe/host-limiter.js'
 import { createProbeAgent } from '../src/probe/probe-agent.js'
@@ -135,7 +135,7 @@ describe('prober through BullMQ', () => {
     const config = loadConfig({})
     const metrics = createProberMetrics(config.release, config.flags)
     metrics.linkProbes.inc({ health_status: 'OK' })
-    await app.register(proberApp, { db: env.db, redis: env.redis, metrics })
+    await app.register(workerApp, { service: 'prober', db: env.db, redis: env.redis, metrics })
     const health = await app.inject('/health')
     expect([health.statusCode, health.json()]).toEqual([200, { status: 'ok', service: 'prober', db: 'ok', redis: 'ok' }])
     const m = await app.inject('/metrics')

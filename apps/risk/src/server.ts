@@ -4,7 +4,7 @@ import { createBlockingRedis } from '@ghostlink/links'
 import { createRiskMetrics } from '@ghostlink/metrics'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
-import { riskApp } from './app.js'
+import { workerApp } from '@ghostlink/worker-kit'
 import { refreshRiskGauges } from './telemetry/refresh-risk-gauges.js'
 import { startRiskWorkers } from './worker.js'
 
@@ -29,7 +29,7 @@ const timers = [setInterval(refreshGauges, GAUGE_REFRESH_MS), setInterval(resync
 void refreshGauges()
 void resyncMap()
 
-await app.register(riskApp, { db, redis, metrics, beforeScrape: () => workers.sampleQueues().catch(() => {}) })
+await app.register(workerApp, { service: 'risk', db, redis, metrics, beforeScrape: () => workers.sampleQueues().catch(() => {}) })
 
 closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
   if (err) logger.error({ err }, 'shutting down after error')

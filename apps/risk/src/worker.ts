@@ -4,10 +4,10 @@ import { QUEUES, QuarantineSyncJob, RiskJob, RiskSweepJob } from '@ghostlink/job
 import { redisKeys } from '@ghostlink/links'
 import type { RiskMetrics } from '@ghostlink/metrics'
 import { syncQuarantineMap } from '@ghostlink/quarantine'
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq'
+import { Queue, Worker } from 'bullmq'
+import { instrumentWorker, parseJob as parse, sampleQueueCounts } from '@ghostlink/worker-kit'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
-import type { z } from 'zod'
 import { scoreUrl } from './jobs/score-url.js'
 import { sweepRisk } from './jobs/sweep-risk.js'
 
@@ -20,13 +20,6 @@ export type RiskWorkerDeps = {
   metrics: RiskMetrics
   /** Register the risk schedule (off in tests that drive jobs by hand). */
   schedules?: boolean
-}
-
-function parse<T extends z.ZodType>(schema: T, job: Job): z.infer<T> {
-  const r = schema.safeParse(job.data)
-  // conventions §10: an invalid payload never succeeds on retry
-  if (!r.success) throw new UnrecoverableError(`invalid ${job.name} payload`)
-  return r.data
 }
 
 /** Starts the risk and quarantine-sync workers and the risk schedule; close() finishes running jobs first. */
@@ -113,17 +106,7 @@ export async function startRiskWorkers(deps: RiskWorkerDeps) {
     { connection, prefix, concurrency: 1 },
   )
 
-  for (const w of [riskWorker, quarantineWorker]) {
-    w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'))
-    w.on('completed', () => {
-      metrics.jobsProcessed.inc({ queue: w.name, outcome: 'completed' })
-      metrics.lastJobTimestamp.set({ queue: w.name }, Date.now() / 1000)
-    })
-    w.on('failed', (job, err) => {
-      metrics.jobsProcessed.inc({ queue: w.name, outcome: 'failed' })
-      logger.error({ err, queue: w.name, jobId: job?.id }, 'job failed')
-    })
-  }
+  for (const w of [riskWorker, quarantineWorker]) instrumentWorker(w, metrics, logger)
 
   if (deps.schedules !== false) {
     if (config.flags.ENABLE_RISK_SCORING) {
@@ -138,12 +121,7 @@ export async function startRiskWorkers(deps: RiskWorkerDeps) {
     quarantineQueue,
     workers: [riskWorker, quarantineWorker],
     syncMap,
-    sampleQueues: async () => {
-      for (const q of [riskQueue, quarantineQueue]) {
-        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed')
-        for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: q.name, state }, n)
-      }
-    },
+    sampleQueues: () => sampleQueueCounts([riskQueue, quarantineQueue], metrics),
     close: async () => {
       // worker.close() lets running jobs finish; waiting jobs stay in the queue for the next copy
       await Promise.all([riskWorker.close(), quarantineWorker.close()])

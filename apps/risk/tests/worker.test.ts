@@ -10,7 +10,7 @@ import { eq, sql } from 'drizzle-orm'
 import Fastify from 'fastify'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { riskApp } from '../src/app.js'
+import { workerApp } from '@ghostlink/worker-kit'
 import { type RiskWorkers, startRiskWorkers } from '../src/worker.js'
 import { addHealth, createTestEnv, insertUrl, type TestEnv } from './helpers/test-env.js'
 
@@ -107,7 +107,7 @@ describe('risk worker through BullMQ', () => {
     const app = Fastify()
     const config = loadConfig({})
     const metrics = createRiskMetrics(config.release, config.flags)
-    await app.register(riskApp, { db: env.db, redis: env.redis, metrics })
+    await app.register(workerApp, { service: 'risk', db: env.db, redis: env.redis, metrics })
     const health = await app.inject('/health')
     expect([health.statusCode, health.json()]).toEqual([200, { status: 'ok', service: 'risk', db: 'ok', redis: 'ok' }])
     const m = await app.inject('/metrics')

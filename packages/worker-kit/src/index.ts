@@ -1,0 +1,3 @@
+export { parseJob } from './parse-job.js'
+export { instrumentWorker, sampleQueueCounts } from './instrument-worker.js'
+export { workerApp, type WorkerAppOptions } from './worker-app.js'

@@ -1,0 +1,9 @@
+import { type Job, UnrecoverableError } from 'bullmq'
+import type { z } from 'zod'
+
+/** The job's payload parsed by `schema`; an invalid payload fails the job for good (conventions §10: no retries). */
+export function parseJob<T extends z.ZodType>(schema: T, job: Job): z.infer<T> {
+  const r = schema.safeParse(job.data)
+  if (!r.success) throw new UnrecoverableError(`invalid ${job.name} payload`)
+  return r.data
+}

@@ -1,0 +1,33 @@
+import { type Db, pingDb } from '@ghostlink/db'
+import { redisStatus } from '@ghostlink/links'
+import { type CommonMetrics, metricsPlugin } from '@ghostlink/metrics'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Redis } from 'ioredis'
+
+export type WorkerAppOptions = {
+  service: string
+  db: Db
+  redis: Redis
+  metrics: Pick<CommonMetrics, 'registry' | 'httpRequestDuration'>
+  /** Refreshes scrape-time gauges (queue counts, canary rows). */
+  beforeScrape?: () => Promise<void>
+}
+
+/** A worker's small HTTP side: /metrics, and /health that is 200 only when Postgres and Redis both answer. */
+export const workerApp = fp(
+  async (app: FastifyInstance, opts: WorkerAppOptions) => {
+    await app.register(metricsPlugin, {
+      registry: opts.metrics.registry,
+      httpRequestDuration: opts.metrics.httpRequestDuration,
+      beforeScrape: opts.beforeScrape,
+    })
+    // a worker cannot do its job without either dependency, so either one down is a 503
+    app.get('/health', async (_req, reply) => {
+      const [db, redis] = await Promise.all([pingDb(opts.db).then((ok) => (ok ? 'ok' : 'error')), redisStatus(opts.redis)])
+      const ok = db === 'ok' && redis === 'ok'
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', service: opts.service, db, redis })
+    })
+  },
+  { name: 'ghostlink-worker-app' },
+)
