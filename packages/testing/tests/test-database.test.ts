@@ -1,4 +1,4 @@
-import { closeDb, createDb, pingDb, runMigrations, type Db } from '@ghostlink/db'
+import { closeDb, createDb, type Db, ensureDatabase, pingDb, runMigrations } from '@ghostlink/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../src/index.js'
 
@@ -43,5 +43,24 @@ describe('migrations', () => {
     const [url] = await db.$client<{ user_id: number | null }[]>`select user_id from urls where id = ${l!.id}`
     const [ev] = await db.$client<{ user_id: number | null }[]>`select user_id from events where url_id = ${l!.id}`
     expect([url!.user_id, ev!.user_id]).toEqual([null, null])
+  })
+})
+
+describe('ensureDatabase (the migrate command on a fresh machine)', () => {
+  it('creates a missing database once, then leaves it alone', async () => {
+    const name = `gl_test_ensure_${Date.now().toString(36)}`
+    const url = `postgres://postgres@127.0.0.1:5432/${name}`
+    try {
+      expect(await ensureDatabase(url)).toBe(true)
+      expect(await ensureDatabase(url)).toBe(false)
+      await runMigrations(url)
+      const db = createDb(url, 1)
+      expect(await pingDb(db)).toBe(true)
+      await closeDb(db)
+    } finally {
+      const admin = createDb('postgres://postgres@127.0.0.1:5432/postgres', 1)
+      await admin.$client.unsafe(`drop database if exists ${name} with (force)`)
+      await closeDb(admin)
+    }
   })
 })
