@@ -13,7 +13,7 @@ import { createStreamConsumer } from './stream-consumer.js'
 
 /** The consumer-group reader of the click stream, shared by the replicas (CLICK_CONSUMER) and the click writer. */
 export function createClickStreamConsumer(opts: {
-  config: Pick<Config, 'REDIS_PREFIX' | 'CLICK_BATCH_SIZE'>
+  config: Pick<Config, 'REDIS_PREFIX'>
   db: Db
   consumerRedis: Redis
   metrics: RedirectMetrics
@@ -27,7 +27,6 @@ export function createClickStreamConsumer(opts: {
     stream: redisKeys(opts.config.REDIS_PREFIX).clickStream,
     group: 'click-writers',
     consumer: opts.instanceId,
-    rowsPerInsert: opts.config.CLICK_BATCH_SIZE,
     claimIdleMs: opts.claimIdleMs,
     onFlushed: (n) => opts.metrics.clicksFlushed.inc({ path: 'stream' }, n),
     onDropped: (n) => opts.metrics.clicksDropped.inc(n),

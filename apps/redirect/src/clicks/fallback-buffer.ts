@@ -53,7 +53,7 @@ export function createFallbackBuffer(opts: FallbackBufferOptions) {
     while (size > 0) {
       const batch = take()
       try {
-        await insertClicks(opts.db, batch, opts.batchSize)
+        await insertClicks(opts.db, batch)
         opts.onFlushed(batch.length)
       } catch (err) {
         batches = [batch, ...batches] // keep order, retry later

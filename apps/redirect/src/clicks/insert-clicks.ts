@@ -30,15 +30,15 @@ const toFingerprint = (r: ClickRecord): NewRequestFingerprint => ({
  * whole batch). A link or owner deleted since the click would fail the foreign keys (23503): such events are
  * dropped / unowned and the batch retried once, so one deleted link cannot block the pipeline.
  */
-export async function insertClicks(db: Db, records: ClickRecord[], rowsPerInsert: number): Promise<void> {
+export async function insertClicks(db: Db, records: ClickRecord[]): Promise<void> {
   if (records.length === 0) return
   const evs = records.filter((r) => r.status === 302 && r.url_id !== null).map(toEvent)
   const fps = records.map(toFingerprint)
   try {
-    await write(db, evs, fps, rowsPerInsert)
+    await write(db, evs, fps)
   } catch (err) {
     if ((err as { code?: string }).code !== '23503' && (err as { cause?: { code?: string } }).cause?.code !== '23503') throw err
-    await write(db, await withExistingRefs(db, evs), fps, rowsPerInsert)
+    await write(db, await withExistingRefs(db, evs), fps)
   }
 }
 
@@ -50,7 +50,7 @@ const utc = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
  * Cheaper to build and to parse than a multi-row VALUES list (drizzle's builder cost ~20 % of the redirect
  * process's CPU under load, see docs/decisions/2026-11-26-click-insert-unnest.md).
  */
-async function write(db: Db, evs: NewEvent[], fps: NewRequestFingerprint[], _rowsPerInsert: number): Promise<void> {
+async function write(db: Db, evs: NewEvent[], fps: NewRequestFingerprint[]): Promise<void> {
   await db.$client.begin(async (tx) => {
     if (evs.length > 0) {
       await tx`insert into events (url_id, user_id, event_type, referrer, "timestamp", details)

@@ -11,8 +11,6 @@ export type StreamConsumerOptions = {
   group: string
   /** Unique per process, so XAUTOCLAIM can tell a dead replica's entries from ours. */
   consumer: string
-  /** CLICK_BATCH_SIZE: rows per INSERT. */
-  rowsPerInsert: number
   entriesPerRead?: number
   blockMs?: number
   /** Entries pending this long on another consumer are taken over (that replica died). */
@@ -75,7 +73,7 @@ export function createStreamConsumer(opts: StreamConsumerOptions) {
       else opts.onDropped(1) // not ours or corrupt: acknowledged so it cannot block the group
     }
     if (records.length > 0) {
-      await insertClicks(opts.db, records, opts.rowsPerInsert)
+      await insertClicks(opts.db, records)
       opts.onFlushed(records.length)
     }
     for (const id of ids) committed.add(id)
