@@ -19,6 +19,7 @@ describe('migrations', () => {
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`
     expect(rows.map((r) => r.table_name)).toEqual([
       'canary_state',
+      'click_batches',
       'events',
       'health_checks',
       'quarantine_audit',

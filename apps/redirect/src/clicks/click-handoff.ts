@@ -55,7 +55,7 @@ export function createClickHandoff(opts: ClickHandoffOptions) {
   function send(batch: ClickBatch, since = Date.now()): void {
     if (!ready()) {
       // nothing went out: Postgres directly, no risk of a duplicate
-      opts.fallback.add(batch.records)
+      opts.fallback.add(batch)
       return
     }
     const p = addOnce(opts.stream, opts.markerKey(batch.id), JSON.stringify(batch), markerTtl)
@@ -86,7 +86,7 @@ export function createClickHandoff(opts: ClickHandoffOptions) {
     uncertain = []
     for (const item of items) {
       if (ready()) send(item.batch, item.since)
-      else if (final || now - item.since > graceMs) opts.fallback.add(item.batch.records)
+      else if (final || now - item.since > graceMs) opts.fallback.add(item.batch)
       else uncertain.push(item)
     }
     await Promise.allSettled([...inflight])
@@ -107,7 +107,7 @@ export function createClickHandoff(opts: ClickHandoffOptions) {
       await Promise.allSettled([...inflight])
       await retryUncertain(false)
       await retryUncertain(true)
-      for (const item of uncertain) opts.fallback.add(item.batch.records)
+      for (const item of uncertain) opts.fallback.add(item.batch)
       uncertain = []
     },
   }

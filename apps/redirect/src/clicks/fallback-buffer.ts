@@ -1,12 +1,12 @@
 import type { Db } from '@ghostlink/db'
-import type { ClickRecord } from './click-record.js'
+import type { ClickBatch } from './click-record.js'
 import { insertClicks } from './insert-clicks.js'
 
 export type FallbackBufferOptions = {
   db: Db
   /** CLICK_BUFFER_MAX: records held at most; beyond that new records are dropped and counted. */
   max: number
-  /** CLICK_BATCH_SIZE: rows per INSERT. */
+  /** CLICK_BATCH_SIZE: records per INSERT (whole hand-off batches are never split: their id dedupes them). */
   batchSize: number
   /** CLICK_FLUSH_INTERVAL_MS */
   intervalMs: number
@@ -22,42 +22,41 @@ export type FallbackBuffer = ReturnType<typeof createFallbackBuffer>
  * in batches (rewrite-decisions §3). A failed insert keeps the batch at the head and retries on the next tick.
  */
 export function createFallbackBuffer(opts: FallbackBufferOptions) {
-  let batches: ClickRecord[][] = []
+  let batches: ClickBatch[] = []
   let size = 0
   let flushing: Promise<void> | undefined
   let timer: NodeJS.Timeout | undefined
 
-  function add(records: ClickRecord[]): void {
+  function add(batch: ClickBatch): void {
     const room = Math.max(0, opts.max - size)
-    const kept = records.length <= room ? records : records.slice(0, room)
-    if (kept.length < records.length) opts.onDropped(records.length - kept.length)
-    if (kept.length === 0) return
+    const kept = batch.records.length <= room ? batch : { id: batch.id, records: batch.records.slice(0, room) }
+    if (kept.records.length < batch.records.length) opts.onDropped(batch.records.length - kept.records.length)
+    if (kept.records.length === 0) return
     batches.push(kept)
-    size += kept.length
+    size += kept.records.length
   }
 
-  function take(): ClickRecord[] {
-    const out: ClickRecord[] = []
-    while (batches.length > 0 && out.length < opts.batchSize) {
-      const head = batches[0]!
-      const n = Math.min(head.length, opts.batchSize - out.length)
-      out.push(...head.slice(0, n))
-      if (n === head.length) batches.shift()
-      else batches[0] = head.slice(n)
+  /** Whole batches from the head, up to batchSize records (at least one batch). */
+  function take(): ClickBatch[] {
+    const out: ClickBatch[] = []
+    let n = 0
+    while (batches.length > 0 && (out.length === 0 || n + batches[0]!.records.length <= opts.batchSize)) {
+      const head = batches.shift()!
+      out.push(head)
+      n += head.records.length
     }
-    size -= out.length
+    size -= n
     return out
   }
 
   async function drainOnce(): Promise<void> {
     while (size > 0) {
-      const batch = take()
+      const taken = take()
       try {
-        await insertClicks(opts.db, batch)
-        opts.onFlushed(batch.length)
+        opts.onFlushed(await insertClicks(opts.db, taken))
       } catch (err) {
-        batches = [batch, ...batches] // keep order, retry later
-        size += batch.length
+        batches = [...taken, ...batches] // keep order, retry later
+        size += taken.reduce((n, b) => n + b.records.length, 0)
         opts.onError(err)
         return
       }

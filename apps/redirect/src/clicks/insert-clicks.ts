@@ -1,6 +1,6 @@
 import { type Db, type NewEvent, type NewRequestFingerprint, urls, users } from '@ghostlink/db'
 import { inArray } from 'drizzle-orm'
-import type { ClickRecord } from './click-record.js'
+import type { ClickBatch, ClickRecord } from './click-record.js'
 
 const cut = (s: string | null, max: number) => (s === null ? null : s.length > max ? s.slice(0, max) : s)
 
@@ -26,19 +26,18 @@ const toFingerprint = (r: ClickRecord): NewRequestFingerprint => ({
 })
 
 /**
- * Inserts a batch (one INSERT per table) in one transaction (all or nothing, so the caller can ack or retry the
- * whole batch). A link or owner deleted since the click would fail the foreign keys (23503): such events are
- * dropped / unowned and the batch retried once, so one deleted link cannot block the pipeline.
+ * Writes click batches in one transaction (all or nothing, so the caller can ack or retry them together). Each
+ * batch id is claimed in `click_batches` first; a batch already written is skipped, which makes every redelivery
+ * harmless. A link or owner deleted since the click would fail the foreign keys (23503): such events are dropped /
+ * unowned and the write retried once, so one deleted link cannot block the pipeline. Returns the records written.
  */
-export async function insertClicks(db: Db, records: ClickRecord[]): Promise<void> {
-  if (records.length === 0) return
-  const evs = records.filter((r) => r.status === 302 && r.url_id !== null).map(toEvent)
-  const fps = records.map(toFingerprint)
+export async function insertClicks(db: Db, batches: ClickBatch[]): Promise<number> {
+  if (batches.length === 0) return 0
   try {
-    await write(db, evs, fps)
+    return await write(db, batches, async (evs) => evs)
   } catch (err) {
     if ((err as { code?: string }).code !== '23503' && (err as { cause?: { code?: string } }).cause?.code !== '23503') throw err
-    await write(db, await withExistingRefs(db, evs), fps)
+    return write(db, batches, (evs) => withExistingRefs(db, evs))
   }
 }
 
@@ -50,8 +49,14 @@ const utc = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
  * Cheaper to build and to parse than a multi-row VALUES list (drizzle's builder cost ~20 % of the redirect
  * process's CPU under load, see docs/decisions/2026-11-26-click-insert-unnest.md).
  */
-async function write(db: Db, evs: NewEvent[], fps: NewRequestFingerprint[]): Promise<void> {
-  await db.$client.begin(async (tx) => {
+async function write(db: Db, batches: ClickBatch[], keepEvents: (evs: NewEvent[]) => Promise<NewEvent[]>): Promise<number> {
+  return db.$client.begin(async (tx) => {
+    const claimed = await tx<{ batch_id: string }[]>`insert into click_batches (batch_id)
+      select unnest(${tx.array(batches.map((b) => b.id))}::text[]) on conflict do nothing returning batch_id`
+    const fresh = new Set(claimed.map((c) => c.batch_id))
+    const records = batches.filter((b) => fresh.has(b.id)).flatMap((b) => b.records)
+    const evs = await keepEvents(records.filter((r) => r.status === 302 && r.url_id !== null).map(toEvent))
+    const fps = records.map(toFingerprint)
     if (evs.length > 0) {
       await tx`insert into events (url_id, user_id, event_type, referrer, "timestamp", details)
         select u, o, 'redirect', r, t::timestamp, d::jsonb
@@ -69,7 +74,13 @@ async function write(db: Db, evs: NewEvent[], fps: NewRequestFingerprint[]): Pro
           ${tx.array(fps.map((f) => f.is_dead_link ?? false))}::bool[], ${tx.array(fps.map((f) => utc(f.created_at!)))}::text[])
           as x(c, i, a, s, inv, q, dead, t)`
     }
+    return records.length
   })
+}
+
+/** Forgets batch ids older than a day: a redelivery comes within minutes (marker TTL, retry grace), never later. */
+export async function pruneClickBatches(db: Db): Promise<void> {
+  await db.$client`delete from click_batches where inserted_at < now() - interval '1 day'`
 }
 
 async function withExistingRefs(db: Db, evs: NewEvent[]): Promise<NewEvent[]> {

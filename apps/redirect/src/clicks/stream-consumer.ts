@@ -1,7 +1,9 @@
 import type { Db } from '@ghostlink/db'
 import type { Redis } from 'ioredis'
-import { ClickBatchSchema, type ClickRecord } from './click-record.js'
-import { insertClicks } from './insert-clicks.js'
+import { type ClickBatch, ClickBatchSchema } from './click-record.js'
+import { insertClicks, pruneClickBatches } from './insert-clicks.js'
+
+const PRUNE_EVERY_MS = 10 * 60_000
 
 export type StreamConsumerOptions = {
   /** A connection of its own (XREADGROUP BLOCK holds it). */
@@ -39,6 +41,7 @@ export function createStreamConsumer(opts: StreamConsumerOptions) {
   let groupReady = false
   let readPending = true
   let lastClaim = 0
+  let lastPrune = 0
   // inserted but not yet acknowledged (Redis went away in between): acknowledged later without inserting again
   const committed = new Set<string>()
 
@@ -63,18 +66,19 @@ export function createStreamConsumer(opts: StreamConsumerOptions) {
   }
 
   async function process(entries: Entry[]): Promise<void> {
-    const records: ClickRecord[] = []
+    const batches: ClickBatch[] = []
     const ids: string[] = []
     for (const [id, fields] of entries) {
       ids.push(id)
       if (committed.has(id) || fields === null) continue
       const parsed = parseEntry(fields)
-      if (parsed) records.push(...parsed)
+      if (parsed) batches.push(parsed)
       else opts.onDropped(1) // not ours or corrupt: acknowledged so it cannot block the group
     }
-    if (records.length > 0) {
-      await insertClicks(opts.db, records)
-      opts.onFlushed(records.length)
+    if (batches.length > 0) opts.onFlushed(await insertClicks(opts.db, batches))
+    if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = Date.now()
+      await pruneClickBatches(opts.db)
     }
     for (const id of ids) committed.add(id)
     await r.multi().xack(opts.stream, opts.group, ...ids).xdel(opts.stream, ...ids).exec()
@@ -148,12 +152,12 @@ export function createStreamConsumer(opts: StreamConsumerOptions) {
   }
 }
 
-function parseEntry(fields: string[]): ClickRecord[] | undefined {
+function parseEntry(fields: string[]): ClickBatch | undefined {
   const at = fields.indexOf('b')
   if (at < 0 || at + 1 >= fields.length) return undefined
   try {
     const parsed = ClickBatchSchema.safeParse(JSON.parse(fields[at + 1]!))
-    return parsed.success ? parsed.data.records : undefined
+    return parsed.success ? parsed.data : undefined
   } catch {
     return undefined
   }
