@@ -1,2 +1,3 @@
 export { createTestDatabase, type TestDatabase } from './test-database.js'
 export { testRedisPrefix, cleanRedisPrefix, TEST_REDIS_URL } from './test-redis.js'
+export { createTestEnv, type TestEnv } from './test-env.js'

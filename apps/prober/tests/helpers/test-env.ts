@@ -1,30 +1,10 @@
-import { closeDb, createDb, type Db, urls } from '@ghostlink/db'
-import { createBlockingRedis } from '@ghostlink/links'
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
-import type { Redis } from 'ioredis'
+import { type Db, urls } from '@ghostlink/db'
+import { createTestEnv as createSharedTestEnv } from '@ghostlink/testing'
 
-export type TestEnv = { db: Db; redis: Redis; prefix: string; dbUrl: string; close: () => Promise<void> }
+export type { TestEnv } from '@ghostlink/testing'
 
 /** A fresh database and a private Redis prefix (also BullMQ's prefix) for one test file. */
-export async function createTestEnv(): Promise<TestEnv> {
-  const tdb = await createTestDatabase()
-  const prefix = testRedisPrefix()
-  const db = createDb(tdb.url, 6)
-  const redis = createBlockingRedis(TEST_REDIS_URL, 'prober-test')
-  await new Promise((resolve) => redis.once('ready', resolve))
-  return {
-    db,
-    redis,
-    prefix,
-    dbUrl: tdb.url,
-    close: async () => {
-      redis.disconnect()
-      await closeDb(db)
-      await cleanRedisPrefix(prefix)
-      await tdb.drop()
-    },
-  }
-}
+export const createTestEnv = () => createSharedTestEnv({ name: 'prober-test', poolMax: 6 })
 
 let seq = 0
 export async function insertUrl(db: Db, original_url: string, is_active = true) {

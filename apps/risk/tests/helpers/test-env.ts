@@ -1,30 +1,10 @@
-import { closeDb, createDb, type Db, events, healthChecks, requestFingerprints, urls } from '@ghostlink/db'
-import { createBlockingRedis } from '@ghostlink/links'
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
-import type { Redis } from 'ioredis'
+import { type Db, events, healthChecks, requestFingerprints, urls } from '@ghostlink/db'
+import { createTestEnv as createSharedTestEnv } from '@ghostlink/testing'
 
-export type TestEnv = { db: Db; redis: Redis; prefix: string; dbUrl: string; close: () => Promise<void> }
+export type { TestEnv } from '@ghostlink/testing'
 
-/** A fresh database and a private Redis prefix for one test file. */
-export async function createTestEnv(): Promise<TestEnv> {
-  const tdb = await createTestDatabase()
-  const prefix = testRedisPrefix()
-  const db = createDb(tdb.url, 4)
-  const redis = createBlockingRedis(TEST_REDIS_URL, 'risk-test')
-  await new Promise((resolve) => redis.once('ready', resolve))
-  return {
-    db,
-    redis,
-    prefix,
-    dbUrl: tdb.url,
-    close: async () => {
-      redis.disconnect()
-      await closeDb(db)
-      await cleanRedisPrefix(prefix)
-      await tdb.drop()
-    },
-  }
-}
+/** A fresh database and a private Redis prefix (also BullMQ's prefix) for one test file. */
+export const createTestEnv = () => createSharedTestEnv({ name: 'risk-test', poolMax: 4 })
 
 let seq = 0
 /** Inserts a URL; returns its id and code. */

@@ -1,6 +1,7 @@
 import type { Db } from '../client.js'
 import { readCsv, type CsvRecord } from '../queries/read-csv.js'
-import { existingIds, insertJsonRows, type JsonColumn } from './insert-json-rows.js'
+import { existingIds, type JsonColumn } from './insert-json-rows.js'
+import { insertOwnedRows } from './insert-owned-rows.js'
 import { emptyReport, note, type TableReport } from './report.js'
 import { csvDetails, csvInt, csvText, csvTimestamp } from './seed-values.js'
 
@@ -50,32 +51,13 @@ export async function loadEvents(db: Db, file: string, batchSize = 1000): Promis
   let batch: EventRow[] = []
   const flush = async () => {
     const knownUrls = await existingIds(db, 'urls', batch.map((r) => r.url_id))
-    const owners = await existingIds(db, 'users', batch.flatMap((r) => (r.user_id === null ? [] : [r.user_id])))
-    const nulled = new Set<number>()
     const rows = batch.filter((row) => {
       if (knownUrls.has(row.url_id)) return true
       report.skipped++
       note(report, `line ${row.line}: event ${row.id} refers to url ${row.url_id}, which is not loaded; skipped`)
       return false
     })
-    for (const row of rows) {
-      if (row.user_id !== null && !owners.has(row.user_id)) {
-        nulled.add(row.id)
-        row.user_id = null
-      }
-    }
-    const inserted = new Set((await insertJsonRows<{ id: number }>(db, 'events', COLUMNS, rows)).map((r) => r.id))
-    for (const row of rows) {
-      if (!inserted.has(row.id)) {
-        report.skipped++
-        continue
-      }
-      report.inserted++
-      if (nulled.has(row.id)) {
-        report.ownerNulled++
-        note(report, `line ${row.line}: event ${row.id} by a user that was not loaded, stored with user_id NULL`)
-      }
-    }
+    await insertOwnedRows(db, 'events', COLUMNS, rows, report, (r) => `event ${r.id} by`)
     batch = []
   }
   let line = 1

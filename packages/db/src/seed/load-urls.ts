@@ -1,6 +1,7 @@
 import type { Db } from '../client.js'
 import { readCsv, type CsvRecord } from '../queries/read-csv.js'
-import { existingIds, insertJsonRows, type JsonColumn } from './insert-json-rows.js'
+import type { JsonColumn } from './insert-json-rows.js'
+import { insertOwnedRows } from './insert-owned-rows.js'
 import { emptyReport, note, type TableReport } from './report.js'
 import { csvBool, csvInt, csvText, csvTimestamp } from './seed-values.js'
 
@@ -52,26 +53,7 @@ export async function loadUrls(db: Db, file: string, batchSize = 1000): Promise<
   const report = emptyReport()
   let batch: UrlRow[] = []
   const flush = async () => {
-    const owners = await existingIds(db, 'users', batch.flatMap((r) => (r.user_id === null ? [] : [r.user_id])))
-    const nulled = new Set<number>()
-    for (const row of batch) {
-      if (row.user_id !== null && !owners.has(row.user_id)) {
-        nulled.add(row.id)
-        row.user_id = null
-      }
-    }
-    const inserted = new Set((await insertJsonRows<{ id: number }>(db, 'urls', COLUMNS, batch)).map((r) => r.id))
-    for (const row of batch) {
-      if (!inserted.has(row.id)) {
-        report.skipped++
-        continue
-      }
-      report.inserted++
-      if (nulled.has(row.id)) {
-        report.ownerNulled++
-        note(report, `line ${row.line}: url ${row.id} owned by a user that was not loaded, stored with user_id NULL`)
-      }
-    }
+    await insertOwnedRows(db, 'urls', COLUMNS, batch, report, (r) => `url ${r.id} owned by`)
     batch = []
   }
   let line = 1
