@@ -102,3 +102,13 @@ export async function warm(base: string, codes: string[], concurrency = 32): Pro
   }
   return redirects
 }
+
+/**
+ * CPU time (user + system) a process has used, in seconds, from /proc. Divided by the requests served it gives the
+ * CPU cost per request: steadier than req/s on a machine whose cores the load generator shares.
+ */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  // after "pid (comm) ": state is field 3, utime 14 and stime 15 (1-based) → indexes 11 and 12 here
+  return (Number(fields[11]) + Number(fields[12])) / 100 // clock ticks (USER_HZ 100 on Linux)
+}

@@ -3,7 +3,7 @@
 // same run; prints req/s, p50, p99, the ratio to the ceiling, and checks clicks recorded = 3xx answers counted.
 import { parseArgs } from 'node:util'
 import { execFileSync } from 'node:child_process'
-import { type Child, freePort, load, type LoadResult, root, rssMb, startChild, stopChild, warm } from './load.js'
+import { type Child, cpuSeconds, freePort, load, type LoadResult, root, rssMb, startChild, stopChild, warm } from './load.js'
 import { importFromRedirect } from './resolve.js'
 
 type Testing = typeof import('@ghostlink/testing')
@@ -86,7 +86,7 @@ const serviceEnv = (extra: Record<string, string>) => ({
   ...extra,
 })
 
-type Row = { name: string; result: LoadResult; clicksOk?: boolean; clicks?: string; target?: string; pass?: boolean }
+type Row = { name: string; result: LoadResult; cpuUs: number; clicksOk?: boolean; clicks?: string; target?: string; pass?: boolean }
 const rows: Row[] = []
 let failed = false
 
@@ -103,9 +103,11 @@ process.exit(failed ? 1 : 0)
 async function throughputRuns() {
   const ceilingChild = await startChild('bench/redirect/ceiling-server.ts', { BENCH_CODES: String(codeCount) })
   await warm(ceilingChild.base, codes)
+  const ceilingCpu = cpuSeconds(ceilingChild.proc.pid!)
   const ceiling = await load(ceilingChild.base, codes, { duration, connections })
+  const ceilingCpuUs = ((cpuSeconds(ceilingChild.proc.pid!) - ceilingCpu) * 1e6) / ceiling.total
   await stopChild(ceilingChild)
-  rows.push({ name: 'ceiling (bare fastify + Map)', result: ceiling })
+  rows.push({ name: 'ceiling (bare fastify + Map)', result: ceiling, cpuUs: ceilingCpuUs })
 
   const closedPort = await freePort()
   const scenarios = [
@@ -126,7 +128,9 @@ async function throughputRuns() {
     const started = await startService(s.env, [], s.writer ?? true)
     const child = started.service
     const warmed = await warm(child.base, codes)
+    const cpuBefore = cpuSeconds(child.proc.pid!)
     const result = await load(child.base, codes, { duration, connections })
+    const cpuUs = ((cpuSeconds(child.proc.pid!) - cpuBefore) * 1e6) / result.total
     // autocannon drops the replies still in flight when the run ends (up to one per connection), so the 3xx
     // answers are counted by the service itself; autocannon's count is shown next to it
     await new Promise((r) => setTimeout(r, 1000)) // the requests autocannon abandoned are still being answered
@@ -141,6 +145,7 @@ async function throughputRuns() {
     rows.push({
       name: s.label,
       result,
+      cpuUs,
       clicks: `${recorded}/${answered}`,
       clicksOk: recorded === answered,
       target: `≥${s.minRatio * 100}%${s.maxP99 ? `, p99 ≤ ${s.maxP99}× ceiling` : ''}`,
@@ -151,7 +156,7 @@ async function throughputRuns() {
   console.log(
     `\nredirect bench: ${connections} connections, ${duration} s per run, ${codeCount} codes, click consumer ${writerInline ? 'inside the replica' : writerDeferred ? 'in the click writer, started after the load window' : 'in the click writer (nice 10), concurrent'}\n`,
   )
-  console.log(['scenario'.padEnd(46), 'req/s'.padStart(9), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'ratio'.padStart(7), 'clicks/3xx'.padStart(16), '  target'].join(' '))
+  console.log(['scenario'.padEnd(46), 'req/s'.padStart(9), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'ratio'.padStart(7), 'µs CPU/req'.padStart(11), 'clicks/3xx'.padStart(16), '  target'].join(' '))
   for (const r of rows) {
     console.log(
       [
@@ -160,6 +165,7 @@ async function throughputRuns() {
         String(r.result.p50).padStart(7),
         String(r.result.p99).padStart(7),
         `${((r.result.rps / ceiling.rps) * 100).toFixed(0)}%`.padStart(7),
+        r.cpuUs.toFixed(1).padStart(11),
         (r.clicks ?? '-').padStart(16),
         r.target ? `  ${r.target} ${r.pass ? 'PASS' : 'FAIL'}` : '',
       ].join(' '),
