@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { importFromRedirect } from './resolve.js'
 
@@ -16,6 +15,7 @@ type AutocannonResult = {
 }
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>
 const autocannon = (await importFromRedirect<{ default: Autocannon }>('autocannon')).default
+export const { freePort } = await importFromRedirect<typeof import('@ghostlink/testing')>('@ghostlink/testing')
 
 export type LoadResult = { rps: number; p50: number; p99: number; redirects: number; total: number; errors: number }
 
@@ -39,13 +39,6 @@ export async function load(base: string, codes: string[], opts: { duration?: num
   }
 }
 
-export async function freePort(): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
-  const port = (srv.address() as { port: number }).port
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
-}
 
 export type Child = { proc: ChildProcess; base: string; exited: Promise<number | null> }
 

@@ -6,6 +6,7 @@ import { eq, sql } from 'drizzle-orm'
 import Fastify from 'fastify'
 import pino from 'pino'
 import type { Agent } from 'undici'
+import { waitForValue } from '@ghostlink/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { workerApp } from '@ghostlink/worker-kit'
 import { allowAll } from '../src/probe/address-policy.js'
@@ -19,15 +20,7 @@ let env: TestEnv
 let web: TestServer
 let agent: Agent
 
-const waitFor = async <T>(fn: () => Promise<T | undefined | null | false>, ms = 8_000): Promise<T> => {
-  const until = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > until) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+const waitFor = <T>(fn: () => Promise<T | undefined | null | false>) => waitForValue(fn, 8_000)
 
 async function start(extraEnv: Record<string, string> = {}): Promise<ProberWorkers> {
   const config = loadConfig({

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { urls } from '@ghostlink/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countRedirectEvents, createTestEnv, type TestEnv } from './helpers/build-service.js'
-import { freePort } from './helpers/throwaway-redis.js'
+import { freePort } from '@ghostlink/testing'
 
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 

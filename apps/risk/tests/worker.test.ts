@@ -9,6 +9,7 @@ import type { Job } from 'bullmq'
 import { eq, sql } from 'drizzle-orm'
 import Fastify from 'fastify'
 import pino from 'pino'
+import { waitForValue } from '@ghostlink/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { workerApp } from '@ghostlink/worker-kit'
 import { type RiskWorkers, startRiskWorkers } from '../src/worker.js'
@@ -18,15 +19,7 @@ let env: TestEnv
 let workers: RiskWorkers
 let dir: string
 
-const waitFor = async <T>(fn: () => Promise<T | undefined | null | false>, ms = 5_000): Promise<T> => {
-  const until = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > until) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+const waitFor = <T>(fn: () => Promise<T | undefined | null | false>) => waitForValue(fn, 5_000)
 
 beforeAll(async () => {
   env = await createTestEnv()

@@ -1,6 +1,5 @@
-import { createServer } from 'node:net'
 import { closeDb, createDb, type Db, quarantinedCodes, urls, users } from '@ghostlink/db'
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
+import { cleanRedisPrefix, createTestDatabase, freePort, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,15 +9,6 @@ import { createLinkLookup, type LinkLookupOptions } from '../src/lookup.js'
 import { createBlockingRedis, createRedis } from '../src/redis.js'
 
 const ready = (r: Redis) => new Promise<void>((resolve) => (r.status === 'ready' ? resolve() : r.once('ready', () => resolve())))
-
-/** A TCP port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
-  const port = (srv.address() as { port: number }).port
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
-}
 
 async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<number> {
   const start = Date.now()
@@ -160,7 +150,7 @@ describe('createLinkLookup', () => {
   })
 
   it('answers from Postgres when Redis is unreachable', async () => {
-    const dead = createRedis(`redis://127.0.0.1:${await closedPort()}`, 'dead')
+    const dead = createRedis(`redis://127.0.0.1:${await freePort()}`, 'dead')
     dead.on('error', () => {})
     const l = createLinkLookup({ ...base(), redis: dead })
     expect(await l.lookup('active1')).toMatchObject({ kind: 'found', original_url: 'https://example.com/a' })

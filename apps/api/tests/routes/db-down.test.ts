@@ -1,27 +1,18 @@
-import { createServer } from 'node:net'
 import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { createApiMetrics } from '@ghostlink/metrics'
+import { freePort } from '@ghostlink/testing'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../../src/app.js'
 import { fastifyOptions } from '../../src/fastify-options.js'
-
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
-  const { port } = srv.address() as { port: number }
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
-}
 
 // contract §1.0 DB guard and §8.1: Postgres unreachable → /health 503 degraded, every DB route 503, canaries still up
 describe('API with Postgres unreachable', () => {
   let app: FastifyInstance
   let db: Db
   beforeAll(async () => {
-    const config = loadConfig({ DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/none`, LOG_LEVEL: 'silent' })
+    const config = loadConfig({ DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/none`, LOG_LEVEL: 'silent' })
     db = createDb(config.databaseUrl, 1)
     app = Fastify({ ...fastifyOptions(config), logger: false })
     await app.register(api, { config, db, metrics: createApiMetrics(config.release, config.flags) })

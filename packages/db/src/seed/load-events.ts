@@ -1,8 +1,9 @@
 import type { Db } from '../client.js'
-import { readCsv, type CsvRecord } from '../queries/read-csv.js'
+import type { CsvRecord } from '../queries/read-csv.js'
+import { loadCsvInBatches } from './load-csv-in-batches.js'
 import { existingIds, type JsonColumn } from './insert-json-rows.js'
 import { insertOwnedRows } from './insert-owned-rows.js'
-import { emptyReport, note, type TableReport } from './report.js'
+import { note, type TableReport } from './report.js'
 import { csvDetails, csvInt, csvText, csvTimestamp } from './seed-values.js'
 
 const COLUMNS: JsonColumn[] = [
@@ -46,10 +47,8 @@ function toEventRow(r: CsvRecord, line: number, report: TableReport): EventRow |
  * Loads events.csv by id, keeping `details` as jsonb (the original dropped them, §2). An event whose URL is not
  * loaded is skipped (url_id is a NOT NULL foreign key); one whose user is not loaded keeps its row with user_id NULL.
  */
-export async function loadEvents(db: Db, file: string, batchSize = 1000): Promise<TableReport> {
-  const report = emptyReport()
-  let batch: EventRow[] = []
-  const flush = async () => {
+export function loadEvents(db: Db, file: string, batchSize = 1000): Promise<TableReport> {
+  return loadCsvInBatches(file, batchSize, toEventRow, async (batch, report) => {
     const knownUrls = await existingIds(db, 'urls', batch.map((r) => r.url_id))
     const rows = batch.filter((row) => {
       if (knownUrls.has(row.url_id)) return true
@@ -58,21 +57,5 @@ export async function loadEvents(db: Db, file: string, batchSize = 1000): Promis
       return false
     })
     await insertOwnedRows(db, 'events', COLUMNS, rows, report, (r) => `event ${r.id} by`)
-    batch = []
-  }
-  let line = 1
-  for await (const record of readCsv(file)) {
-    line++
-    report.read++
-    const row = toEventRow(record, line, report)
-    if (typeof row === 'string') {
-      report.skipped++
-      note(report, `line ${line}: ${row}, skipped`)
-      continue
-    }
-    batch.push(row)
-    if (batch.length >= batchSize) await flush()
-  }
-  await flush()
-  return report
+  })
 }

@@ -1,8 +1,9 @@
 import type { Db } from '../client.js'
-import { readCsv, type CsvRecord } from '../queries/read-csv.js'
+import type { CsvRecord } from '../queries/read-csv.js'
+import { loadCsvInBatches } from './load-csv-in-batches.js'
 import type { JsonColumn } from './insert-json-rows.js'
 import { insertOwnedRows } from './insert-owned-rows.js'
-import { emptyReport, note, type TableReport } from './report.js'
+import type { TableReport } from './report.js'
 import { csvBool, csvInt, csvText, csvTimestamp } from './seed-values.js'
 
 const COLUMNS: JsonColumn[] = [
@@ -49,26 +50,8 @@ function toUrlRow(r: CsvRecord, line: number): UrlRow | string {
 }
 
 /** Loads urls.csv by id (ON CONFLICT DO NOTHING, so a second run inserts nothing); owners that were not loaded become NULL. */
-export async function loadUrls(db: Db, file: string, batchSize = 1000): Promise<TableReport> {
-  const report = emptyReport()
-  let batch: UrlRow[] = []
-  const flush = async () => {
-    await insertOwnedRows(db, 'urls', COLUMNS, batch, report, (r) => `url ${r.id} owned by`)
-    batch = []
-  }
-  let line = 1
-  for await (const record of readCsv(file)) {
-    line++
-    report.read++
-    const row = toUrlRow(record, line)
-    if (typeof row === 'string') {
-      report.skipped++
-      note(report, `line ${line}: ${row}, skipped`)
-      continue
-    }
-    batch.push(row)
-    if (batch.length >= batchSize) await flush()
-  }
-  await flush()
-  return report
+export function loadUrls(db: Db, file: string, batchSize = 1000): Promise<TableReport> {
+  return loadCsvInBatches(file, batchSize, toUrlRow, (rows, report) =>
+    insertOwnedRows(db, 'urls', COLUMNS, rows, report, (r) => `url ${r.id} owned by`),
+  )
 }
