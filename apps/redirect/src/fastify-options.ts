@@ -8,6 +8,9 @@ export const fastifyOptions = (config: Config): FastifyServerOptions => ({
   trustProxy: config.TRUSTED_PROXIES,
   // one log line per redirect would cost more than the redirect; Nginx keeps the access log
   logController: new LogController({ disableRequestLogging: true }),
+  // with request logging off, req.log only ever writes an error line: a pino child per request (to bind reqId)
+  // cost more than the rest of a cached redirect's own work, so requests share the server's logger
+  childLoggerFactory: (logger) => logger,
   return503OnClosing: true,
   // fastify's own 414 (a parameter over 100 characters) and 400 (malformed URL) in the contract's JSON
   frameworkErrors: contractFrameworkErrors(config.APP_VERSION),

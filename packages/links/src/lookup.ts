@@ -21,6 +21,8 @@ export type LinkLookupOptions = {
 
 export type LinkLookup = {
   lookup(code: string): Promise<LinkAnswer>
+  /** The in-process copy only, without waiting (undefined on a local miss): lets a hot caller answer synchronously. */
+  cached(code: string): LinkAnswer | undefined
   /** Subscribes to the invalidation channel; every message (a short code) drops that code's local copy. */
   listen(subscriber: Redis): Promise<void>
   close(): Promise<void>
@@ -88,11 +90,11 @@ export function createLinkLookup(opts: LinkLookupOptions): LinkLookup {
 
   async function resolve(code: string, flight: Flight): Promise<LinkAnswer> {
     try {
-      const cached = await readRedis(code)
-      if (cached) {
-        if (!flight.invalidated) local.set(code, cached)
+      const fromRedis = await readRedis(code)
+      if (fromRedis) {
+        if (!flight.invalidated) local.set(code, fromRedis)
         endFlight(code, flight)
-        return cached
+        return fromRedis
       }
       const answer = await fetchLinkAnswer(opts.db, code)
       opts.onLayer?.('db', answer.kind === 'found')
@@ -110,12 +112,15 @@ export function createLinkLookup(opts: LinkLookupOptions): LinkLookup {
     }
   }
 
-  function lookup(code: string): Promise<LinkAnswer> {
+  function cached(code: string): LinkAnswer | undefined {
     const hit = local.get(code)
-    if (hit) {
-      opts.onLayer?.('local', true)
-      return Promise.resolve(hit)
-    }
+    if (hit) opts.onLayer?.('local', true)
+    return hit
+  }
+
+  function lookup(code: string): Promise<LinkAnswer> {
+    const hit = cached(code)
+    if (hit) return Promise.resolve(hit)
     if (localOn) opts.onLayer?.('local', false)
     const existing = inflight.get(code)
     if (existing) return existing.promise
@@ -127,6 +132,7 @@ export function createLinkLookup(opts: LinkLookupOptions): LinkLookup {
 
   return {
     lookup,
+    cached,
     async listen(sub: Redis) {
       subscriber = sub
       sub.on('message', onMessage)

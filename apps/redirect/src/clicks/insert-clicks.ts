@@ -1,28 +1,29 @@
 import { type Db, type NewEvent, type NewRequestFingerprint, urls, users } from '@ghostlink/db'
 import { inArray } from 'drizzle-orm'
-import type { ClickBatch, ClickRecord } from './click-record.js'
+import { Click, type ClickBatch, type ClickRecord } from './click-record.js'
 
 const cut = (s: string | null, max: number) => (s === null ? null : s.length > max ? s.slice(0, max) : s)
 
 const toEvent = (r: ClickRecord): NewEvent => ({
-  url_id: r.url_id!,
-  user_id: r.user_id,
+  url_id: r[Click.urlId]!,
+  user_id: r[Click.userId],
   event_type: 'redirect',
-  referrer: cut(r.referrer, 2048),
-  timestamp: new Date(r.at),
-  details: { short_code: r.code, client_ip: r.ip, user_agent: r.ua },
+  referrer: cut(r[Click.referrer], 2048),
+  timestamp: new Date(r[Click.at]),
+  details: { short_code: r[Click.code], client_ip: r[Click.ip], user_agent: r[Click.ua] },
 })
 
-// original §2 request_fingerprints: user agent truncated to 512; dead link = 404 or 410
+// original §2 request_fingerprints: user agent truncated to 512; dead link = 404 or 410 (a recorded 404 is an
+// unknown code, a recorded 410 a quarantined one: inactive-link 410s are never recorded)
 const toFingerprint = (r: ClickRecord): NewRequestFingerprint => ({
-  short_code: cut(r.code, 64),
-  client_ip: cut(r.ip, 64),
-  user_agent: cut(r.ua, 512),
-  status_code: r.status,
-  is_invalid_short_code: r.invalid,
-  is_quarantined: r.quarantined,
-  is_dead_link: r.status === 404 || r.status === 410,
-  created_at: new Date(r.at),
+  short_code: cut(r[Click.code], 64),
+  client_ip: cut(r[Click.ip], 64),
+  user_agent: cut(r[Click.ua], 512),
+  status_code: r[Click.status],
+  is_invalid_short_code: r[Click.status] === 404,
+  is_quarantined: r[Click.status] === 410,
+  is_dead_link: r[Click.status] !== 302,
+  created_at: new Date(r[Click.at]),
 })
 
 /**
@@ -55,7 +56,7 @@ async function write(db: Db, batches: ClickBatch[], keepEvents: (evs: NewEvent[]
       select unnest(${tx.array(batches.map((b) => b.id))}::text[]) on conflict do nothing returning batch_id`
     const fresh = new Set(claimed.map((c) => c.batch_id))
     const records = batches.filter((b) => fresh.has(b.id)).flatMap((b) => b.records)
-    const evs = await keepEvents(records.filter((r) => r.status === 302 && r.url_id !== null).map(toEvent))
+    const evs = await keepEvents(records.filter((r) => r[Click.status] === 302 && r[Click.urlId] !== null).map(toEvent))
     const fps = records.map(toFingerprint)
     if (evs.length > 0) {
       await tx`insert into events (url_id, user_id, event_type, referrer, "timestamp", details)

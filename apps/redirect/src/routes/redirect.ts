@@ -1,4 +1,5 @@
 import { HttpError, NotFound } from '@ghostlink/http'
+import type { LinkAnswer } from '@ghostlink/links'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 
@@ -21,41 +22,50 @@ export default async function redirectRoutes(app: FastifyInstance) {
     410: metrics.redirects.labels(config.APP_VERSION, '410'),
   }
 
-  async function redirect(req: FastifyRequest, reply: FastifyReply) {
-    const started = performance.now()
+  /** The answer for a resolved code. Synchronous, so a local-cache hit is answered without a promise. */
+  function answer(req: FastifyRequest, reply: FastifyReply, code: string, link: LinkAnswer): void {
+    const ip = req.ip ?? 'unknown'
+    const ua = req.headers['user-agent'] ?? 'unknown'
+    // original §1.9 step 1: quarantine wins over everything, even for a code no link has
+    if (quarantineMode && link.quarantined) {
+      clicks.record([Date.now(), code, 410, ip, ua, null, null, null])
+      metrics.blockedRequests.inc()
+      answered[410].inc()
+      throw new HttpError(410, QUARANTINED)
+    }
+    if (link.kind === 'missing') {
+      clicks.record([Date.now(), code, 404, ip, ua, null, null, null])
+      metrics.invalidCodeHits.inc()
+      answered[404].inc()
+      throw NotFound()
+    }
+    // step 4: zero footprint — no event, no fingerprint (the status counter has no per-link label)
+    if (!link.is_active) {
+      answered[410].inc()
+      throw new HttpError(410, 'Link inactive')
+    }
+    clicks.record([Date.now(), code, 302, ip, ua, req.headers.referer ?? null, link.id, link.user_id])
+    answered[302].inc()
+    metrics.redirectLatency.observe(reply.elapsedTime / 1000)
+    // private, max-age=0: a browser must not keep a redirect that may be quarantined later
+    reply.code(302).header('location', headerSafe(link.original_url)).header('cache-control', 'private, max-age=0').send()
+  }
+
+  async function resolveThenAnswer(req: FastifyRequest, reply: FastifyReply, code: string): Promise<void> {
+    answer(req, reply, code, await lookup.lookup(code))
+  }
+
+  function redirect(req: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
     const params = Params.safeParse(req.params)
     if (!params.success) {
       answered[404].inc()
       throw NotFound()
     }
     const code = params.data.code
-    const answer = await lookup.lookup(code)
-    const client = { at: Date.now(), code, ip: req.ip ?? 'unknown', ua: req.headers['user-agent'] ?? 'unknown', referrer: null }
-
-    // original §1.9 step 1: quarantine wins over everything, even for a code no link has
-    if (quarantineMode && answer.quarantined) {
-      clicks.record({ ...client, status: 410, url_id: null, user_id: null, invalid: false, quarantined: true })
-      metrics.blockedRequests.inc()
-      answered[410].inc()
-      throw new HttpError(410, QUARANTINED)
-    }
-    if (answer.kind === 'missing') {
-      clicks.record({ ...client, status: 404, url_id: null, user_id: null, invalid: true, quarantined: false })
-      metrics.invalidCodeHits.inc()
-      answered[404].inc()
-      throw NotFound()
-    }
-    // step 4: zero footprint — no event, no fingerprint (the status counter has no per-link label)
-    if (!answer.is_active) {
-      answered[410].inc()
-      throw new HttpError(410, 'Link inactive')
-    }
-    const referrer = req.headers.referer ?? null
-    clicks.record({ ...client, referrer, status: 302, url_id: answer.id, user_id: answer.user_id, invalid: false, quarantined: false })
-    answered[302].inc()
-    metrics.redirectLatency.observe((performance.now() - started) / 1000)
-    // private, max-age=0: a browser must not keep a redirect that may be quarantined later
-    return reply.code(302).header('location', headerSafe(answer.original_url)).header('cache-control', 'private, max-age=0').send()
+    const local = lookup.cached(code)
+    if (local === undefined) return resolveThenAnswer(req, reply, code)
+    answer(req, reply, code, local)
+    return undefined // the reply is sent; returning it would make fastify send it again
   }
 
   app.get('/:code', redirect)

@@ -78,7 +78,7 @@ describe('no click is lost', () => {
     const raw = new Redis(TEST_REDIS_URL)
     const before = await countRedirectEvents(env.db)
     const [row] = await env.db.select().from(urls).limit(1)
-    const record = { at: Date.now(), code: row!.short_code, status: 302, ip: '192.0.2.1', ua: 'x', referrer: null, url_id: row!.id, user_id: null, invalid: false, quarantined: false }
+    const record = [Date.now(), row!.short_code, 302, '192.0.2.1', 'x', null, row!.id, null]
     await raw.xgroup('CREATE', keys.clickStream, 'click-writers', '0', 'MKSTREAM').catch(() => {})
     await raw.xadd(keys.clickStream, '*', 'b', JSON.stringify({ id: 'dead:1', records: [record, record] }))
     // the "dead" replica reads it and never acknowledges
