@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
+import { TallyHistogram } from './tally.js'
 
 export type ReleaseLabels = {
   version: string
@@ -14,7 +15,8 @@ export function createCommonMetrics(service: string, release: ReleaseLabels, fla
   registry.setDefaultLabels({ service })
   collectDefaultMetrics({ register: registry })
 
-  const httpRequestDuration = new Histogram({
+  // observed on every request of every service: a tally, not a prom-client Histogram (tally.ts)
+  const httpRequestDuration = new TallyHistogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route template and status code',
     labelNames: ['method', 'route', 'status_code'] as const,

@@ -1,25 +1,27 @@
-import { Counter, Gauge, Histogram } from 'prom-client'
+import { Counter, Gauge } from 'prom-client'
 import { createCommonMetrics, type ReleaseLabels } from './common.js'
+import { TallyCounter, TallyHistogram } from './tally.js'
 
 export function createRedirectMetrics(release: ReleaseLabels, flags: Record<string, boolean>) {
   const common = createCommonMetrics('redirect', release, flags)
   const registers = [common.registry]
   return {
     ...common,
+    // the three metrics touched on every redirect are tallies (tally.ts): bind a child with labels() once
     // status is the answer class (302, 404, 410); never a per-code label (rewrite-decisions §2)
-    redirects: new Counter({
+    redirects: new TallyCounter({
       name: 'url_redirects_total',
       help: 'Answers on /<code> and /r/<code> by status',
       labelNames: ['app_version', 'status'] as const,
       registers,
     }),
-    redirectLatency: new Histogram({
+    redirectLatency: new TallyHistogram({
       name: 'redirect_latency_seconds',
       help: 'Time from request to redirect answer',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
-    cacheLookups: new Counter({
+    cacheLookups: new TallyCounter({
       name: 'redirect_cache_lookups_total',
       help: 'Lookups per cache layer (local, redis) and result (hit, miss)',
       labelNames: ['layer', 'result'] as const,

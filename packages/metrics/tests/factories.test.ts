@@ -17,7 +17,7 @@ describe('metric factories', () => {
   it('give every instance its own registry, so two replicas can live in one process', async () => {
     const a = createRedirectMetrics(release, flags)
     const b = createRedirectMetrics(release, flags)
-    a.redirects.inc({ app_version: 'v3', status: '302' })
+    a.redirects.labels({ app_version: 'v3', status: '302' }).inc()
     expect(sample(await a.registry.metrics(), 'url_redirects_total', { status: '302' })).toBe(1)
     expect(sample(await b.registry.metrics(), 'url_redirects_total', { status: '302' })).toBeUndefined()
   })

@@ -17,10 +17,11 @@ export default async function redirectRoutes(app: FastifyInstance) {
   const quarantineMode = config.ENABLE_QUARANTINE_MODE
   // children bound once: no label lookup per request
   const answered = {
-    302: metrics.redirects.labels(config.APP_VERSION, '302'),
-    404: metrics.redirects.labels(config.APP_VERSION, '404'),
-    410: metrics.redirects.labels(config.APP_VERSION, '410'),
+    302: metrics.redirects.labels({ app_version: config.APP_VERSION, status: 302 }),
+    404: metrics.redirects.labels({ app_version: config.APP_VERSION, status: 404 }),
+    410: metrics.redirects.labels({ app_version: config.APP_VERSION, status: 410 }),
   }
+  const latency = metrics.redirectLatency.labels()
 
   /** The answer for a resolved code. Synchronous, so a local-cache hit is answered without a promise. */
   function answer(req: FastifyRequest, reply: FastifyReply, code: string, link: LinkAnswer): void {
@@ -46,7 +47,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
     }
     clicks.record([Date.now(), code, 302, ip, ua, req.headers.referer ?? null, link.id, link.user_id])
     answered[302].inc()
-    metrics.redirectLatency.observe(reply.elapsedTime / 1000)
+    latency.observe(reply.elapsedTime / 1000)
     // private, max-age=0: a browser must not keep a redirect that may be quarantined later
     reply.code(302).header('location', headerSafe(link.original_url)).header('cache-control', 'private, max-age=0').send()
   }

@@ -1,0 +1,71 @@
+import { Counter, Histogram, Registry } from 'prom-client'
+import { describe, expect, it } from 'vitest'
+import { TallyCounter, TallyHistogram } from '../src/tally.js'
+
+/** Two registries with the same default label, one holding prom-client's metric and one the tally. */
+const registries = () => {
+  const ours = new Registry()
+  const theirs = new Registry()
+  for (const r of [ours, theirs]) r.setDefaultLabels({ service: 'test' })
+  return { ours, theirs }
+}
+
+/** The exposition with each sample's labels sorted: label order carries no meaning in Prometheus' text format. */
+const normalised = async (r: Registry) =>
+  (await r.metrics()).split('\n').map((line) => {
+    const m = line.match(/^(\w+)\{(.*)\} (.+)$/)
+    return m ? `${m[1]}{${m[2]!.split(/,(?=\w+=")/).sort().join(',')}} ${m[3]}` : line
+  })
+
+// seeded, so a failure repeats
+function* values(n: number): Generator<number> {
+  let x = 42
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2 ** 31
+    yield (x / 2 ** 31) * 0.3
+  }
+}
+
+describe('tally metrics', () => {
+  it('a histogram exposes exactly what prom-client exposes for the same observations, bucket edges included', async () => {
+    const { ours, theirs } = registries()
+    const buckets = [0.001, 0.005, 0.01, 0.05, 0.1]
+    const opts = { name: 'h_seconds', help: 'h', labelNames: ['route', 'status_code'] as const, buckets }
+    const reference = new Histogram({ ...opts, registers: [theirs] })
+    const tally = new TallyHistogram({ ...opts, registers: [ours] })
+    const a = tally.labels({ route: '/:code', status_code: '302' })
+    const b = tally.labels({ route: '/health', status_code: '200' })
+    for (const v of [...values(500), 0.001, 0.005, 0.1, 7]) {
+      reference.observe({ route: '/:code', status_code: '302' }, v)
+      a.observe(v)
+    }
+    reference.observe({ route: '/health', status_code: '200' }, 0.002)
+    b.observe(0.002)
+    expect(await normalised(ours)).toEqual(await normalised(theirs))
+  })
+
+  it('a counter exposes exactly what prom-client exposes, and a child is bound once per label set', async () => {
+    const { ours, theirs } = registries()
+    const opts = { name: 'c_total', help: 'c', labelNames: ['app_version', 'status'] as const }
+    const reference = new Counter({ ...opts, registers: [theirs] })
+    const tally = new TallyCounter({ ...opts, registers: [ours] })
+    expect(tally.labels({ app_version: 'v1', status: 302 })).toBe(tally.labels({ app_version: 'v1', status: '302' }))
+    for (let i = 0; i < 7; i++) {
+      reference.inc({ app_version: 'v1', status: '302' })
+      tally.labels({ app_version: 'v1', status: 302 }).inc()
+    }
+    reference.inc({ app_version: 'v1', status: '404' }, 3)
+    tally.labels({ app_version: 'v1', status: 404 }).inc(3)
+    expect(await normalised(ours)).toEqual(await normalised(theirs))
+    expect((await ours.getMetricsAsJSON())[0]).toMatchObject({ name: 'c_total', type: 'counter' })
+  })
+
+  it('rejects a label the metric does not declare, and resets with the registry', async () => {
+    const { ours } = registries()
+    const tally = new TallyCounter({ name: 'r_total', help: 'r', labelNames: ['status'], registers: [ours] })
+    expect(() => tally.labels({ statuss: 1 } as never)).toThrow(/unknown label statuss/)
+    tally.labels({ status: 1 }).inc()
+    ours.resetMetrics()
+    expect(await ours.metrics()).not.toMatch(/r_total\{/)
+  })
+})
