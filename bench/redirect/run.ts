@@ -55,10 +55,13 @@ const startService = async (env: Record<string, string>, writer: WriterMode, nod
 /** SIGTERM the replica (it hands off what it holds), then the writer (it drains the stream); both exit codes. */
 const stopService = async (s: { service: Child; writer?: Child; mode: WriterMode }, env: Record<string, string> = {}) => {
   const a = await stopChild(s.service)
+  // a deferred writer starts on the whole window's backlog: the time it takes is the writer's own rate
+  const t0 = performance.now()
   if (s.mode === 'deferred') s.writer = await startChild(WRITER, serviceEnv(env), [], 10)
   if (s.writer || s.mode === 'inline') await streamDrained()
+  const drainSeconds = s.mode === 'deferred' ? (performance.now() - t0) / 1000 : undefined
   const b = s.writer ? await stopChild(s.writer) : 0
-  return a === 0 && b === 0 ? 0 : (a ?? b)
+  return { exit: a === 0 && b === 0 ? 0 : (a ?? b), drainSeconds }
 }
 
 const { Redis } = await importFromRedirect<typeof import('ioredis')>('ioredis')
@@ -134,6 +137,7 @@ async function throughputRuns() {
   // the whole pipeline on this machine, for information (no target): only when the targets ran with a deferred writer
   if (writerMode === 'deferred') scenarios.push({ name: 'warm-concurrent', label: 'warm, click writer + Postgres concurrent', env: {}, writer: 'concurrent' })
   const only = args.only?.split(',')
+  const drains: string[] = []
   for (const s of scenarios) {
     if (only && !only.includes(s.name)) continue
     const ceilingRow = await measureCeiling()
@@ -150,8 +154,9 @@ async function throughputRuns() {
     // answers are counted by the service itself; autocannon's count is shown next to it
     await new Promise((r) => setTimeout(r, 1000)) // the requests autocannon abandoned are still being answered
     const answered = await served302(child.base)
-    const exit = await stopService(started, s.env) // SIGTERM: every click held is handed off, then written
+    const { exit, drainSeconds } = await stopService(started, s.env) // SIGTERM: every click held is handed off, then written
     const recorded = (await redirectEvents()) - before
+    if (drainSeconds !== undefined) drains.push(`${s.name}: ${recorded} clicks in ${drainSeconds.toFixed(1)} s = ${(recorded / drainSeconds).toFixed(0)} clicks/s`)
     const seen = warmed + result.redirects
     const ratio = result.rps / ceiling.rps
     const p99ok = s.maxP99 === undefined || result.p99 <= s.maxP99 * Math.max(ceiling.p99, 1)
@@ -187,6 +192,7 @@ async function throughputRuns() {
       ].join(' '),
     )
   }
+  if (drains.length > 0) console.log(`\nclick writer (one process, started after the window, includes its start-up): ${drains.join('; ')}`)
   console.log(`\n${JSON.stringify({ bench: 'redirect', duration, connections, rows: rows.map((r) => ({ ...r, ratio: r.ceiling ? r.result.rps / r.ceiling.rps : undefined })) })}`)
 }
 
@@ -202,7 +208,7 @@ async function memoryRun() {
   await new Promise((r) => setTimeout(r, 2000)) // let the click consumer catch up before measuring
   const after = rssMb(child.proc.pid!)
   const answered = await served302(child.base)
-  const exit = await stopService(started)
+  const { exit } = await stopService(started)
   const recorded = (await redirectEvents()) - before
   const pass = after.rss < 150 && recorded === answered && exit === 0
   failed ||= !pass

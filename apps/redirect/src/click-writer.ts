@@ -12,23 +12,30 @@ import { createClickStreamConsumer, newInstanceId } from './clicks/click-pipelin
 
 const config = loadConfig()
 const app = Fastify({ logger: { level: config.LOG_LEVEL } })
-const db = createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
-const redis = createBlockingRedis(config.REDIS_URL, 'ghostlink-click-writer')
-redis.on('error', () => {})
+const concurrency = config.CLICK_WRITER_CONCURRENCY
+const db = createDb(config.databaseUrl, Math.max(config.DATABASE_POOL_MAX, concurrency + 1))
 const metrics = createRedirectMetrics(config.release, config.flags)
 let lastLog = 0
-const consumer = createClickStreamConsumer({
-  config,
-  db,
-  consumerRedis: redis,
-  metrics,
-  instanceId: newInstanceId(),
-  onError: (err) => {
-    if (Date.now() - lastLog < 5_000) return
-    lastLog = Date.now()
-    app.log.warn({ err }, 'click stream consumer error; will retry')
-  },
+const instanceId = newInstanceId()
+// one consumer of the group per loop: each blocks on its own connection and has its own insert in flight
+const loops = Array.from({ length: concurrency }, (_, i) => {
+  const redis = createBlockingRedis(config.REDIS_URL, `ghostlink-click-writer-${i}`)
+  redis.on('error', () => {})
+  const consumer = createClickStreamConsumer({
+    config,
+    db,
+    consumerRedis: redis,
+    metrics,
+    instanceId: `${instanceId}-${i}`,
+    onError: (err) => {
+      if (Date.now() - lastLog < 5_000) return
+      lastLog = Date.now()
+      app.log.warn({ err }, 'click stream consumer error; will retry')
+    },
+  })
+  return { redis, consumer }
 })
+const redis = loops[0]!.redis
 
 await app.register(contractPlugin, { appVersion: config.APP_VERSION })
 await app.register(metricsPlugin, { registry: metrics.registry, httpRequestDuration: metrics.httpRequestDuration })
@@ -41,12 +48,13 @@ app.get('/ready', async (_req, reply) => {
   return reply.code(ok ? 200 : 503).send({ ready: ok })
 })
 
-consumer.start()
+for (const l of loops) l.consumer.start()
 closeWithGrace({ delay: 15_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after error')
   await app.close()
-  await consumer.close() // drains what is left in the stream while Redis and Postgres answer
-  redis.disconnect()
+  // each drains what is left in the stream while Redis and Postgres answer
+  await Promise.all(loops.map((l) => l.consumer.close()))
+  for (const l of loops) l.redis.disconnect()
   await closeDb(db)
 })
 

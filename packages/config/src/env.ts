@@ -75,6 +75,9 @@ export const EnvSchema = z.object({
   // click writer process (apps/redirect/src/click-writer.ts) so replicas spend their CPU on redirects only.
   CLICK_CONSUMER: flag(true),
   CLICK_WRITER_PORT: port(9103),
+  // Consumers per click writer process, each with its own Redis connection and insert transaction: a writer spends
+  // most of its time waiting on Postgres, so two inserts in flight use a second Postgres core (docs/CAPACITY.md)
+  CLICK_WRITER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
 
   // Workers
   PROBE_ALLOW_PRIVATE: flag(false),

@@ -57,4 +57,42 @@ describe('replica with CLICK_CONSUMER off and a separate click writer', () => {
       await closeDb(writerDb)
     }
   }, 60_000)
+
+  it('two consumers draining the stream at once (CLICK_WRITER_CONCURRENCY) write every click exactly once', async () => {
+    const before = await countRedirectEvents(env.db)
+    const writerDb = createDb(env.env.DATABASE_URL!, 3)
+    const svc = await buildService({ ...env.env, CLICK_CONSUMER: 'off' })
+    const writers = [0, 1].map((i) => {
+      const conn = createBlockingRedis(TEST_REDIS_URL, `test-click-writer-${i}`)
+      const metrics = createRedirectMetrics(svc.config.release, svc.config.flags)
+      const consumer = createClickStreamConsumer({
+        config: svc.config,
+        db: writerDb,
+        consumerRedis: conn,
+        metrics,
+        instanceId: `${newInstanceId()}-${i}`,
+        onError: (err) => {
+          throw err
+        },
+      })
+      consumer.start()
+      return { conn, consumer, metrics }
+    })
+    const n = 1000
+    try {
+      for (let i = 0; i < n; i += 50) {
+        const res = await Promise.all(Array.from({ length: 50 }, () => svc.app.inject('/w1')))
+        expect(res.every((r) => r.statusCode === 302)).toBe(true)
+        await new Promise((r) => setTimeout(r, 10)) // one hand-off batch per round, so both consumers get entries
+      }
+      await svc.close()
+      expect(await waitFor(async () => (await countRedirectEvents(env.db)) - before, n, 15_000)).toBe(n)
+      await Promise.all(writers.map((w) => w.consumer.close()))
+      expect((await redis.xpending(redisKeys(env.prefix).clickStream, 'click-writers'))[0]).toBe(0)
+      expect((await countRedirectEvents(env.db)) - before).toBe(n)
+    } finally {
+      for (const w of writers) w.conn.disconnect()
+      await closeDb(writerDb)
+    }
+  }, 60_000)
 })
