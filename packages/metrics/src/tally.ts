@@ -34,6 +34,7 @@ abstract class Tally<L extends string, Child> {
   }
 
   protected abstract newChild(): Child
+  protected abstract zero(child: Child): void
   protected abstract values(labels: Labels<L>, child: Child): Array<MetricValue<string> | MetricValueWithName<string>>
 
   /** The child for one label set: bind it once, then call it on the hot path. */
@@ -56,8 +57,9 @@ abstract class Tally<L extends string, Child> {
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values }
   }
 
+  /** Zeroes every child: callers hold bound children, so a reset must not orphan them. */
   reset(): void {
-    this.children.clear()
+    for (const { child } of this.children.values()) this.zero(child)
   }
 }
 
@@ -72,6 +74,9 @@ export class TallyCounter<L extends string = string> extends Tally<L, CounterTal
   readonly type = 'counter'
   protected newChild() {
     return new CounterTally()
+  }
+  protected zero(child: CounterTally) {
+    child.value = 0
   }
   protected values(labels: Labels<L>, child: CounterTally) {
     return [{ labels, value: child.value }]
@@ -104,6 +109,11 @@ export class TallyHistogram<L extends string = string> extends Tally<L, Histogra
   }
   protected newChild() {
     return new HistogramTally(this.bounds)
+  }
+  protected zero(child: HistogramTally) {
+    child.counts.fill(0)
+    child.sum = 0
+    child.count = 0
   }
   protected values(labels: Labels<L>, child: HistogramTally) {
     let cumulative = 0

@@ -60,12 +60,19 @@ describe('tally metrics', () => {
     expect((await ours.getMetricsAsJSON())[0]).toMatchObject({ name: 'c_total', type: 'counter' })
   })
 
-  it('rejects a label the metric does not declare, and resets with the registry', async () => {
+  it('rejects a label the metric does not declare, and a registry reset zeroes children that stay bound', async () => {
     const { ours } = registries()
     const tally = new TallyCounter({ name: 'r_total', help: 'r', labelNames: ['status'], registers: [ours] })
+    const hist = new TallyHistogram({ name: 'r_seconds', help: 'r', buckets: [1], registers: [ours] })
     expect(() => tally.labels({ statuss: 1 } as never)).toThrow(/unknown label statuss/)
-    tally.labels({ status: 1 }).inc()
+    const bound = tally.labels({ status: 1 })
+    bound.inc(5)
+    hist.labels().observe(0.5)
     ours.resetMetrics()
-    expect(await ours.metrics()).not.toMatch(/r_total\{/)
+    bound.inc()
+    const text = await ours.metrics()
+    expect(text).toMatch(/^r_total\{status="1",service="test"\} 1$/m)
+    expect(text).toMatch(/^r_seconds_count\{service="test"\} 0$/m)
+    expect(text).toMatch(/^r_seconds_bucket\{le="1",service="test"\} 0$/m)
   })
 })
