@@ -75,6 +75,26 @@ describe('GET /:code and /r/:code', () => {
     expect(res.headers['x-ghostlink-version']).toBe('v7')
   })
 
+  it('answers from the in-process cache (a synchronous reply) exactly as it answered the first, looked-up request', async () => {
+    await env.db.insert(urls).values([
+      { short_code: 'fresh1', original_url: 'https://example.com/fresh' },
+      { short_code: 'fresh2', original_url: 'https://example.com/fresh2', is_active: false },
+      { short_code: 'freshq', original_url: 'https://example.com/freshq' },
+    ])
+    await env.db.insert(quarantinedCodes).values({ short_code: 'freshq', actor: 't' })
+    const answer = async (path: string) => {
+      const res = await svc.app.inject(path)
+      return [res.statusCode, res.body, res.headers.location, res.headers['cache-control'], res.headers['x-ghostlink-version']]
+    }
+    for (const [path, status] of [['/fresh1', 302], ['/fresh2', 410], ['/freshq', 410], ['/fresh404', 404]] as const) {
+      const first = await answer(path)
+      expect(first[0]).toBe(status)
+      expect(first[4]).toBe('v7')
+      expect(await answer(path)).toEqual(first)
+      expect(await answer(path)).toEqual(first)
+    }
+  })
+
   it('codes are case-sensitive', async () => {
     expect((await svc.app.inject('/ABC123')).statusCode).toBe(404)
   })
