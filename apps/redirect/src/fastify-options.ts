@@ -1,11 +1,12 @@
 import type { Config } from '@ghostlink/config'
 import { contractFrameworkErrors } from '@ghostlink/http'
 import { type FastifyServerOptions, LogController } from 'fastify'
+import { trustedProxies } from './http/trusted-proxies.js'
 
 /** Server options shared by server.ts and the tests, so both see the same client-IP rules. */
 export const fastifyOptions = (config: Config): FastifyServerOptions => ({
   // req.ip comes from X-Forwarded-For only when the socket peer is a trusted proxy (rewrite-decisions §2)
-  trustProxy: config.TRUSTED_PROXIES,
+  trustProxy: trustedProxies(config.TRUSTED_PROXIES),
   // one log line per redirect would cost more than the redirect; Nginx keeps the access log
   logController: new LogController({ disableRequestLogging: true }),
   // with request logging off, req.log only ever writes an error line: a pino child per request (to bind reqId)
