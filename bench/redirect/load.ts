@@ -20,14 +20,25 @@ export const { freePort } = await importFromRedirect<typeof import('@ghostlink/t
 export type LoadResult = { rps: number; p50: number; p99: number; redirects: number; total: number; errors: number }
 
 /** Loads `base` with autocannon; every connection requests the codes round-robin. */
-export async function load(base: string, codes: string[], opts: { duration?: number; amount?: number; connections: number }): Promise<LoadResult> {
+/** What a browser behind the Nginx edge sends: the edge's X-Forwarded-For (the peer is loopback, a trusted proxy). */
+export const PROXIED_HEADERS = {
+  'x-forwarded-for': '198.51.100.7',
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+  referer: 'https://news.example.com/2026/11/some-article',
+}
+
+export async function load(
+  base: string,
+  codes: string[],
+  opts: { duration?: number; amount?: number; connections: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   // each connection cycles through the codes; static request definitions let autocannon build every request once,
   // so the load generator, which shares the machine's cores with the server under test, costs as little as it can
   const res = await autocannon({
     url: base,
     connections: opts.connections,
     ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration }),
-    requests: codes.map((c) => ({ method: 'GET', path: `/${c}` })),
+    requests: codes.map((c) => ({ method: 'GET', path: `/${c}`, headers: opts.headers })),
   })
   return {
     rps: res.requests.average,

@@ -1,9 +1,9 @@
-// pnpm bench:redirect [--duration 10] [--connections 100] [--only warm,redis-hit,redis-down,warm-concurrent] [--writer deferred|concurrent|inline] [--memory]
+// pnpm bench:redirect [--duration 10] [--connections 100] [--only warm,redis-hit,redis-down,warm-concurrent,warm-proxied] [--writer deferred|concurrent|inline] [--memory]
 // Ceiling (bare fastify + Map) and the real redirect service, each in its own process, loaded by autocannon in the
 // same run; prints req/s, p50, p99, the ratio to the ceiling, and checks clicks recorded = 3xx answers counted.
 import { parseArgs } from 'node:util'
 import { execFileSync } from 'node:child_process'
-import { type Child, cpuSeconds, freePort, load, type LoadResult, root, rssMb, startChild, stopChild, warm } from './load.js'
+import { type Child, cpuSeconds, freePort, load, type LoadResult, PROXIED_HEADERS, root, rssMb, startChild, stopChild, warm } from './load.js'
 import { importFromRedirect } from './resolve.js'
 
 type Testing = typeof import('@ghostlink/testing')
@@ -110,18 +110,26 @@ process.exit(failed ? 1 : 0)
 async function throughputRuns() {
   // The ceiling is measured right before each scenario and each ratio uses its own pair: this machine's speed
   // drifts by tens of percent over minutes, and a single ceiling at the start would compare across that drift.
-  async function measureCeiling(): Promise<Row> {
+  async function measureCeiling(headers?: Record<string, string>): Promise<Row> {
     const child = await startChild('bench/redirect/ceiling-server.ts', { BENCH_CODES: String(codeCount) })
     await warm(child.base, codes)
     const cpu = cpuSeconds(child.proc.pid!)
-    const result = await load(child.base, codes, { duration, connections })
+    const result = await load(child.base, codes, { duration, connections, headers })
     const cpuUs = ((cpuSeconds(child.proc.pid!) - cpu) * 1e6) / result.total
     await stopChild(child)
     return { name: 'ceiling (bare fastify + Map)', result, cpuUs }
   }
 
   const closedPort = await freePort()
-  type Scenario = { name: string; label: string; env: Record<string, string>; writer: WriterMode; minRatio?: number; maxP99?: number }
+  type Scenario = {
+    name: string
+    label: string
+    env: Record<string, string>
+    writer: WriterMode
+    minRatio?: number
+    maxP99?: number
+    headers?: Record<string, string>
+  }
   const scenarios: Scenario[] = [
     { name: 'warm', label: 'warm local cache, clicks on', env: {}, writer: writerMode, minRatio: 0.75, maxP99: 2 },
     { name: 'redis-hit', label: 'local cache off (Redis hit)', env: { LOCAL_CACHE_MAX: '0' }, writer: writerMode, minRatio: 0.5 },
@@ -136,11 +144,14 @@ async function throughputRuns() {
   ]
   // the whole pipeline on this machine, for information (no target): only when the targets ran with a deferred writer
   if (writerMode === 'deferred') scenarios.push({ name: 'warm-concurrent', label: 'warm, click writer + Postgres concurrent', env: {}, writer: 'concurrent' })
+  // requests as they arrive from the edge (X-Forwarded-For from a trusted peer, a browser's User-Agent and Referer),
+  // the ceiling paired with it loaded the same way; for information (no target)
+  scenarios.push({ name: 'warm-proxied', label: 'warm, proxied browser headers', env: {}, writer: writerMode, headers: PROXIED_HEADERS })
   const only = args.only?.split(',')
   const drains: string[] = []
   for (const s of scenarios) {
     if (only && !only.includes(s.name)) continue
-    const ceilingRow = await measureCeiling()
+    const ceilingRow = await measureCeiling(s.headers)
     rows.push(ceilingRow)
     const ceiling = ceilingRow.result
     const before = await redirectEvents()
@@ -148,7 +159,7 @@ async function throughputRuns() {
     const child = started.service
     const warmed = await warm(child.base, codes)
     const cpuBefore = cpuSeconds(child.proc.pid!)
-    const result = await load(child.base, codes, { duration, connections })
+    const result = await load(child.base, codes, { duration, connections, headers: s.headers })
     const cpuUs = ((cpuSeconds(child.proc.pid!) - cpuBefore) * 1e6) / result.total
     // autocannon drops the replies still in flight when the run ends (up to one per connection), so the 3xx
     // answers are counted by the service itself; autocannon's count is shown next to it
