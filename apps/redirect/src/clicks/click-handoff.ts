@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { ClickBatch, ClickRecord } from './click-record.js'
+import { encodeClickBatch } from './click-wire.js'
 import type { FallbackBuffer } from './fallback-buffer.js'
 
 // SET NX on the batch's marker, then XADD: a batch whose reply was lost (Redis stopped mid-command) can be sent
@@ -58,7 +59,7 @@ export function createClickHandoff(opts: ClickHandoffOptions) {
       opts.fallback.add(batch)
       return
     }
-    const p = addOnce(opts.stream, opts.markerKey(batch.id), JSON.stringify(batch), markerTtl)
+    const p = addOnce(opts.stream, opts.markerKey(batch.id), encodeClickBatch(batch), markerTtl)
       .then(
         () => {},
         (err: unknown) => {

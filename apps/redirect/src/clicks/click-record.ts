@@ -9,10 +9,12 @@ import { z } from 'zod'
  * A positional tuple, not a keyed object: one is built on every redirect and serialised in bulk, and a tuple is
  * cheaper to allocate, to stringify and to ship (docs/decisions/2026-11-26-click-record-tuples.md).
  */
+export const ClickStatusSchema = z.union([z.literal(302), z.literal(404), z.literal(410)])
+
 export const ClickRecordSchema = z.tuple([
   z.number().int(), // at: epoch ms
   z.string(), // code
-  z.union([z.literal(302), z.literal(404), z.literal(410)]), // status
+  ClickStatusSchema, // status
   z.string(), // ip
   z.string().nullable(), // user agent
   z.string().nullable(), // referrer
@@ -25,7 +27,5 @@ export type ClickRecord = z.infer<typeof ClickRecordSchema>
 /** Field positions in a ClickRecord. */
 export const Click = { at: 0, code: 1, status: 2, ip: 3, ua: 4, referrer: 5, urlId: 6, userId: 7 } as const
 
-/** A stream entry: one producer batch, with an id that makes the hand-off idempotent. */
-export const ClickBatchSchema = z.object({ id: z.string(), records: z.array(ClickRecordSchema) })
-
-export type ClickBatch = z.infer<typeof ClickBatchSchema>
+/** One producer batch, with an id that makes the hand-off idempotent (on the stream: click-wire.ts). */
+export type ClickBatch = { id: string; records: ClickRecord[] }

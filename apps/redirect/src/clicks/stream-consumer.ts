@@ -1,6 +1,7 @@
 import type { Db } from '@ghostlink/db'
 import type { Redis } from 'ioredis'
-import { type ClickBatch, ClickBatchSchema } from './click-record.js'
+import type { ClickBatch } from './click-record.js'
+import { decodeClickBatch } from './click-wire.js'
 import { insertClicks, pruneClickBatches } from './insert-clicks.js'
 
 const PRUNE_EVERY_MS = 10 * 60_000
@@ -154,11 +155,5 @@ export function createStreamConsumer(opts: StreamConsumerOptions) {
 
 function parseEntry(fields: string[]): ClickBatch | undefined {
   const at = fields.indexOf('b')
-  if (at < 0 || at + 1 >= fields.length) return undefined
-  try {
-    const parsed = ClickBatchSchema.safeParse(JSON.parse(fields[at + 1]!))
-    return parsed.success ? parsed.data : undefined
-  } catch {
-    return undefined
-  }
+  return at < 0 || at + 1 >= fields.length ? undefined : decodeClickBatch(fields[at + 1]!)
 }

@@ -3,6 +3,8 @@ import { redisKeys } from '@ghostlink/links'
 import { TEST_REDIS_URL } from '@ghostlink/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ClickRecord } from '../../src/clicks/click-record.js'
+import { encodeClickBatch } from '../../src/clicks/click-wire.js'
 import { buildService, countRedirectEvents, createTestEnv, type TestEnv, waitFor } from '../helpers/build-service.js'
 import { startThrowawayRedis } from '../helpers/throwaway-redis.js'
 
@@ -78,9 +80,9 @@ describe('no click is lost', () => {
     const raw = new Redis(TEST_REDIS_URL)
     const before = await countRedirectEvents(env.db)
     const [row] = await env.db.select().from(urls).limit(1)
-    const record = [Date.now(), row!.short_code, 302, '192.0.2.1', 'x', null, row!.id, null]
+    const record: ClickRecord = [Date.now(), row!.short_code, 302, '192.0.2.1', 'x', null, row!.id, null]
     await raw.xgroup('CREATE', keys.clickStream, 'click-writers', '0', 'MKSTREAM').catch(() => {})
-    await raw.xadd(keys.clickStream, '*', 'b', JSON.stringify({ id: 'dead:1', records: [record, record] }))
+    await raw.xadd(keys.clickStream, '*', 'b', encodeClickBatch({ id: 'dead:1', records: [record, record] }))
     // the "dead" replica reads it and never acknowledges
     await raw.xreadgroup('GROUP', 'click-writers', 'dead-replica', 'COUNT', 10, 'STREAMS', keys.clickStream, '>')
     const svc = await buildService(env.env, { claimIdleMs: 300 })
