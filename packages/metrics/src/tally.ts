@@ -2,8 +2,8 @@ import type { MetricValue, MetricValueWithName, Registry } from 'prom-client'
 
 /**
  * Counters and histograms for code that runs on every request. prom-client's `inc`/`observe` allocate a closure,
- * validate and hash the label set on every call, even through a `labels()` child (~1 µs each; the redirect tier
- * makes three such calls per redirect). Here a child is bound to its label set once, and a call adds to plain
+ * validate and hash the label set on every call, even through a `labels()` child (~1 µs each; a redirect made
+ * five such calls). Here a child is bound to its label set once, and a call adds to plain
  * numbers; the registry reads them at scrape time through the same `get()` contract prom-client's own metrics
  * implement, so the exposition is identical (tests/tally.test.ts compares them line by line).
  * docs/decisions/2026-11-26-tally-metrics.md
@@ -65,8 +65,9 @@ abstract class Tally<L extends string, Child> {
 
 export class CounterTally {
   value = 0
+  /** A counter never goes down: negative or non-numeric increments are ignored (prom-client throws). */
   inc(n = 1): void {
-    this.value += n
+    if (n >= 0) this.value += n
   }
 }
 
@@ -90,7 +91,9 @@ export class HistogramTally {
   constructor(readonly bounds: readonly number[]) {
     this.counts = new Float64Array(bounds.length)
   }
+  /** A non-finite value is ignored (prom-client throws): one would poison the sum for good. */
   observe(v: number): void {
+    if (!Number.isFinite(v)) return
     const b = this.bounds
     let i = 0
     while (i < b.length && v > b[i]!) i++

@@ -60,14 +60,20 @@ describe('tally metrics', () => {
     expect((await ours.getMetricsAsJSON())[0]).toMatchObject({ name: 'c_total', type: 'counter' })
   })
 
-  it('rejects a label the metric does not declare, and a registry reset zeroes children that stay bound', async () => {
+  it('rejects an undeclared label and values prom-client would refuse; a registry reset zeroes children that stay bound', async () => {
     const { ours } = registries()
     const tally = new TallyCounter({ name: 'r_total', help: 'r', labelNames: ['status'], registers: [ours] })
     const hist = new TallyHistogram({ name: 'r_seconds', help: 'r', buckets: [1], registers: [ours] })
     expect(() => tally.labels({ statuss: 1 } as never)).toThrow(/unknown label statuss/)
     const bound = tally.labels({ status: 1 })
     bound.inc(5)
+    bound.inc(-3) // a counter never goes down
     hist.labels().observe(0.5)
+    hist.labels().observe(Number.NaN) // would poison the sum
+    const beforeReset = await ours.metrics()
+    expect(beforeReset).toMatch(/^r_total\{status="1",service="test"\} 5$/m)
+    expect(beforeReset).toMatch(/^r_seconds_sum\{service="test"\} 0.5$/m)
+    expect(beforeReset).toMatch(/^r_seconds_count\{service="test"\} 1$/m)
     ours.resetMetrics()
     bound.inc()
     const text = await ours.metrics()
