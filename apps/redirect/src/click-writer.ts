@@ -4,11 +4,11 @@
 import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb, pingDb } from '@ghostlink/db'
 import { contractPlugin } from '@ghostlink/http'
-import { createBlockingRedis, redisStatus } from '@ghostlink/links'
+import { redisStatus } from '@ghostlink/links'
 import { createRedirectMetrics, metricsPlugin } from '@ghostlink/metrics'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
-import { createClickStreamConsumer, newInstanceId } from './clicks/click-pipeline.js'
+import { createClickWriters } from './clicks/click-pipeline.js'
 
 const config = loadConfig()
 const app = Fastify({ logger: { level: config.LOG_LEVEL } })
@@ -16,26 +16,18 @@ const concurrency = config.CLICK_WRITER_CONCURRENCY
 const db = createDb(config.databaseUrl, Math.max(config.DATABASE_POOL_MAX, concurrency + 1))
 const metrics = createRedirectMetrics(config.release, config.flags)
 let lastLog = 0
-const instanceId = newInstanceId()
-// one consumer of the group per loop: each blocks on its own connection and has its own insert in flight
-const loops = Array.from({ length: concurrency }, (_, i) => {
-  const redis = createBlockingRedis(config.REDIS_URL, `ghostlink-click-writer-${i}`)
-  redis.on('error', () => {})
-  const consumer = createClickStreamConsumer({
-    config,
-    db,
-    consumerRedis: redis,
-    metrics,
-    instanceId: `${instanceId}-${i}`,
-    onError: (err) => {
-      if (Date.now() - lastLog < 5_000) return
-      lastLog = Date.now()
-      app.log.warn({ err }, 'click stream consumer error; will retry')
-    },
-  })
-  return { redis, consumer }
+const writers = createClickWriters({
+  config,
+  db,
+  metrics,
+  concurrency,
+  onError: (err) => {
+    if (Date.now() - lastLog < 5_000) return
+    lastLog = Date.now()
+    app.log.warn({ err }, 'click stream consumer error; will retry')
+  },
 })
-const redis = loops[0]!.redis
+const { redis } = writers
 
 await app.register(contractPlugin, { appVersion: config.APP_VERSION })
 await app.register(metricsPlugin, { registry: metrics.registry, httpRequestDuration: metrics.httpRequestDuration })
@@ -48,13 +40,11 @@ app.get('/ready', async (_req, reply) => {
   return reply.code(ok ? 200 : 503).send({ ready: ok })
 })
 
-for (const l of loops) l.consumer.start()
+writers.start()
 closeWithGrace({ delay: 15_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after error')
   await app.close()
-  // each drains what is left in the stream while Redis and Postgres answer
-  await Promise.all(loops.map((l) => l.consumer.close()))
-  for (const l of loops) l.redis.disconnect()
+  await writers.close()
   await closeDb(db)
 })
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Config } from '@ghostlink/config'
 import type { Db } from '@ghostlink/db'
-import { redisKeys } from '@ghostlink/links'
+import { createBlockingRedis, redisKeys } from '@ghostlink/links'
 import type { RedirectMetrics } from '@ghostlink/metrics'
 import type { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
@@ -32,6 +32,38 @@ export function createClickStreamConsumer(opts: {
     onDropped: (n) => opts.metrics.clicksDropped.inc(n),
     onError: opts.onError,
   })
+}
+
+/**
+ * The click writer's side (src/click-writer.ts): `concurrency` members of the consumer group in one process, each
+ * blocking on its own Redis connection with its own insert in flight (CLICK_WRITER_CONCURRENCY).
+ */
+export function createClickWriters(opts: {
+  config: Pick<Config, 'REDIS_PREFIX' | 'REDIS_URL'>
+  db: Db
+  metrics: RedirectMetrics
+  concurrency: number
+  onError: (err: unknown) => void
+}) {
+  const instanceId = newInstanceId()
+  const loops = Array.from({ length: opts.concurrency }, (_, i) => {
+    const redis = createBlockingRedis(opts.config.REDIS_URL, `ghostlink-click-writer-${i}`)
+    redis.on('error', () => {}) // reconnects in the background; the consumer reports its own failures
+    const consumer = createClickStreamConsumer({ ...opts, consumerRedis: redis, instanceId: `${instanceId}-${i}` })
+    return { redis, consumer }
+  })
+  return {
+    /** The first connection: what /health and /ready report. */
+    redis: loops[0]!.redis,
+    start(): void {
+      for (const l of loops) l.consumer.start()
+    },
+    /** Each consumer drains what is left in the stream while Redis and Postgres answer; then the connections close. */
+    async close(): Promise<void> {
+      await Promise.all(loops.map((l) => l.consumer.close()))
+      for (const l of loops) l.redis.disconnect()
+    },
+  }
 }
 
 /** Unique per process: stream batch ids and consumer names are built from it. */

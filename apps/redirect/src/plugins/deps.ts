@@ -21,14 +21,8 @@ export type RedirectDeps = {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    config: Config
-    db: Db
-    redis: Redis
-    lookup: LinkLookup
-    clicks: Pick<ClickPipeline, 'record' | 'refreshDepth'>
-    metrics: RedirectMetrics
-  }
+  // declaration merging: the decorators depsPlugin adds, typed once
+  interface FastifyInstance extends RedirectDeps {}
 }
 
 export const depsPlugin = fp(

@@ -1,11 +1,23 @@
-import { createDb, closeDb, urls } from '@ghostlink/db'
-import { createBlockingRedis, redisKeys } from '@ghostlink/links'
-import { createRedirectMetrics } from '@ghostlink/metrics'
+import { createDb, closeDb, type Db, urls } from '@ghostlink/db'
+import { redisKeys } from '@ghostlink/links'
+import { createRedirectMetrics, type RedirectMetrics } from '@ghostlink/metrics'
 import { TEST_REDIS_URL } from '@ghostlink/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClickStreamConsumer, newInstanceId } from '../../src/clicks/click-pipeline.js'
-import { buildService, countRedirectEvents, createTestEnv, type TestEnv, waitFor } from '../helpers/build-service.js'
+import { createClickWriters } from '../../src/clicks/click-pipeline.js'
+import { buildService, countRedirectEvents, createTestEnv, type TestEnv, type TestService, waitFor } from '../helpers/build-service.js'
+
+// The click writer's consumers, as src/click-writer.ts starts them; an error fails the test.
+const writers = (svc: TestService, db: Db, metrics: RedirectMetrics, concurrency: number) =>
+  createClickWriters({
+    config: svc.config,
+    db,
+    metrics,
+    concurrency,
+    onError: (err) => {
+      throw err
+    },
+  })
 
 // CLICK_CONSUMER=off: the replica only hands clicks off; the click writer (src/click-writer.ts) inserts them.
 describe('replica with CLICK_CONSUMER off and a separate click writer', () => {
@@ -34,18 +46,8 @@ describe('replica with CLICK_CONSUMER off and a separate click writer', () => {
     expect(await redis.xlen(stream)).toBeGreaterThan(0)
 
     const writerDb = createDb(env.env.DATABASE_URL!, 2)
-    const writerRedis = createBlockingRedis(TEST_REDIS_URL, 'test-click-writer')
     const metrics = createRedirectMetrics(svc.config.release, svc.config.flags)
-    const writer = createClickStreamConsumer({
-      config: svc.config,
-      db: writerDb,
-      consumerRedis: writerRedis,
-      metrics,
-      instanceId: newInstanceId(),
-      onError: (err) => {
-        throw err
-      },
-    })
+    const writer = writers(svc, writerDb, metrics, 1)
     writer.start()
     try {
       expect(await waitFor(() => countRedirectEvents(env.db), n, 10_000)).toBe(n)
@@ -53,7 +55,6 @@ describe('replica with CLICK_CONSUMER off and a separate click writer', () => {
       expect(await redis.xlen(stream)).toBe(0) // acknowledged and deleted after the insert
       expect(await metrics.registry.getSingleMetricAsString('redirect_clicks_flushed_total')).toMatch(new RegExp(`path="stream"[^}]*} ${n}`))
     } finally {
-      writerRedis.disconnect()
       await closeDb(writerDb)
     }
   }, 60_000)
@@ -62,22 +63,8 @@ describe('replica with CLICK_CONSUMER off and a separate click writer', () => {
     const before = await countRedirectEvents(env.db)
     const writerDb = createDb(env.env.DATABASE_URL!, 3)
     const svc = await buildService({ ...env.env, CLICK_CONSUMER: 'off' })
-    const writers = [0, 1].map((i) => {
-      const conn = createBlockingRedis(TEST_REDIS_URL, `test-click-writer-${i}`)
-      const metrics = createRedirectMetrics(svc.config.release, svc.config.flags)
-      const consumer = createClickStreamConsumer({
-        config: svc.config,
-        db: writerDb,
-        consumerRedis: conn,
-        metrics,
-        instanceId: `${newInstanceId()}-${i}`,
-        onError: (err) => {
-          throw err
-        },
-      })
-      consumer.start()
-      return { conn, consumer, metrics }
-    })
+    const writer = writers(svc, writerDb, createRedirectMetrics(svc.config.release, svc.config.flags), 2)
+    writer.start()
     const n = 1000
     try {
       for (let i = 0; i < n; i += 50) {
@@ -87,11 +74,10 @@ describe('replica with CLICK_CONSUMER off and a separate click writer', () => {
       }
       await svc.close()
       expect(await waitFor(async () => (await countRedirectEvents(env.db)) - before, n, 15_000)).toBe(n)
-      await Promise.all(writers.map((w) => w.consumer.close()))
+      await writer.close()
       expect((await redis.xpending(redisKeys(env.prefix).clickStream, 'click-writers'))[0]).toBe(0)
       expect((await countRedirectEvents(env.db)) - before).toBe(n)
     } finally {
-      for (const w of writers) w.conn.disconnect()
       await closeDb(writerDb)
     }
   }, 60_000)
