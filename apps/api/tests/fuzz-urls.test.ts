@@ -2,20 +2,10 @@ import { events, urls, users } from '@ghostlink/db'
 import { asc } from 'drizzle-orm'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seededRandom } from '@ghostlink/testing'
 import { buildApp, type TestApp } from './helpers/build-app.js'
 
-/** mulberry32: a seeded PRNG so a failing case can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
+// seeded, so a failing case replays (FUZZ_SEED)
 const SEED = Number(process.env.FUZZ_SEED ?? 20260405)
 const FIELDS = ['original_url', 'short_code', 'shortcode', 'title', 'user_id', 'is_active', 'details', '__proto__', 'constructor', 'id']
 
@@ -170,7 +160,7 @@ describe('fuzzing the URL write routes', () => {
   })
 
   it(`never answers 500 to random bodies, and leaves stored rows alone when it refuses one (seed ${SEED})`, async () => {
-    const rand = prng(SEED)
+    const rand = seededRandom(SEED)
     const gen = makeGen(rand)
     const statuses = new Map<number, number>()
     for (let i = 0; i < 400; i++) {

@@ -4,20 +4,11 @@ import { join } from 'node:path'
 import { events, urls, users } from '@ghostlink/db'
 import { asc } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seededRandom } from '@ghostlink/testing'
 import { buildApp, type TestApp } from './helpers/build-app.js'
 
 // Deterministic fuzzing: every run throws the same inputs, so a failure is reproducible from its index.
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = a
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
-const rand = rng(20260405)
+const rand = seededRandom(20260405)
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!
 
 const deep = (n: number): unknown => (n === 0 ? 'bottom' : { nested: deep(n - 1), list: [n] })
