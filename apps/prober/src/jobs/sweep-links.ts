@@ -1,12 +1,8 @@
-import type { Db } from '@ghostlink/db'
-import { sweepActiveUrls } from '@ghostlink/worker-kit'
+import { type SweepActiveUrlsOptions, sweepActiveUrls } from '@ghostlink/worker-kit'
 
-export type SweepLinksDeps = {
-  db: Db
+export type SweepLinksDeps = Omit<SweepActiveUrlsOptions, 'jobIdPrefix' | 'addJobs'> & {
   /** Adds probe jobs; jobIds are deterministic per tick so a repeated or concurrent sweep adds nothing twice. */
-  addProbeJobs: (jobs: Array<{ url_id: number; jobId: string }>) => Promise<void>
-  intervalSeconds: number
-  batchSize?: number
+  addProbeJobs: SweepActiveUrlsOptions['addJobs']
 }
 
 /**

@@ -1,12 +1,6 @@
-import type { Db } from '@ghostlink/db'
-import { sweepActiveUrls } from '@ghostlink/worker-kit'
+import { type SweepActiveUrlsOptions, sweepActiveUrls } from '@ghostlink/worker-kit'
 
-export type SweepRiskDeps = {
-  db: Db
-  addJobs: (jobs: Array<{ url_id: number; jobId: string }>) => Promise<void>
-  intervalSeconds: number
-  batchSize?: number
-}
+export type SweepRiskDeps = Omit<SweepActiveUrlsOptions, 'jobIdPrefix'>
 
 /**
  * Scheduled tick (RISK_SCHEDULE_SECONDS): a RiskJob per active URL, so scores follow data that changes without an
