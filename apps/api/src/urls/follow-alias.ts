@@ -1,10 +1,7 @@
 import { events } from '@ghostlink/db'
-import { HttpError, NotFound } from '@ghostlink/http'
+import { NotFound, Quarantined } from '@ghostlink/http'
+import { safeLocation } from '@ghostlink/links'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { safeLocation } from './safe-location.js'
-
-/** The quarantine answer of the redirect routes (original §1.9 step 1). */
-export const Quarantined = () => new HttpError(410, 'This short code has been quarantined due to suspicious activity')
 
 // quarantine entries are at most 64 characters (quarantined_codes.short_code) and links at most 10
 const MAX_LOOKUP_LENGTH = 64

@@ -1,15 +1,10 @@
-import { HttpError, NotFound } from '@ghostlink/http'
-import type { LinkAnswer } from '@ghostlink/links'
+import { HttpError, NotFound, Quarantined } from '@ghostlink/http'
+import { type LinkAnswer, safeLocation } from '@ghostlink/links'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 
 // request_fingerprints.short_code is varchar(64): a longer path is an unknown route, not a fingerprinted code
 const Params = z.object({ code: z.string().min(1).max(64) })
-
-const QUARANTINED = 'This short code has been quarantined due to suspicious activity'
-
-// Location must be a valid header value: percent-encode anything outside printable ASCII
-const headerSafe = (url: string) => (/[^\x21-\x7e]/.test(url) ? url.replace(/[^\x21-\x7e]+/g, encodeURIComponent) : url)
 
 // GET /:code and /r/:code — the main redirect, HEAD included (contract §1.9, rewrite-decisions §3)
 export default async function redirectRoutes(app: FastifyInstance) {
@@ -32,7 +27,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
       clicks.record([Date.now(), code, 410, ip, ua, null, null, null])
       metrics.blockedRequests.inc()
       answered[410].inc()
-      throw new HttpError(410, QUARANTINED)
+      throw Quarantined()
     }
     if (link.kind === 'missing') {
       clicks.record([Date.now(), code, 404, ip, ua, null, null, null])
@@ -49,7 +44,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
     answered[302].inc()
     latency.observe(reply.elapsedTime / 1000)
     // private, max-age=0: a browser must not keep a redirect that may be quarantined later
-    reply.code(302).header('location', headerSafe(link.original_url)).header('cache-control', 'private, max-age=0').send()
+    reply.code(302).header('location', safeLocation(link.original_url)).header('cache-control', 'private, max-age=0').send()
   }
 
   async function resolveThenAnswer(req: FastifyRequest, reply: FastifyReply, code: string): Promise<void> {
