@@ -54,3 +54,9 @@ rollback-plan-all: ## preview: prints the exact .env and state changes, changes 
 	infra/scripts/rollback.sh --dry-run all
 rollback-all: ## every app service, redirect first, wait healthy, record telemetry
 	infra/scripts/rollback.sh all
+
+.PHONY: rollback-plan-click-writer rollback-click-writer
+rollback-plan-click-writer: ## preview: prints the exact .env and state changes, changes nothing
+	infra/scripts/rollback.sh --dry-run click-writer
+rollback-click-writer: ## switch to PREVIOUS_CLICK_WRITER_IMAGE_TAG, restart, wait healthy, record telemetry
+	infra/scripts/rollback.sh click-writer

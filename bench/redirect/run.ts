@@ -31,13 +31,13 @@ const codeCount = args.memory ? 100_000 : 1_000
 const codes = Array.from({ length: codeCount }, (_, i) => `b${i}`)
 
 // The services under test run as production runs them: compiled JavaScript from `pnpm build`.
-execFileSync('pnpm', ['turbo', 'run', 'build', '--filter=@ghostlink/redirect...', '--output-logs=errors-only'], {
+execFileSync('pnpm', ['turbo', 'run', 'build', '--filter=@ghostlink/redirect...', '--filter=@ghostlink/click-writer...', '--output-logs=errors-only'], {
   cwd: root,
   stdio: ['ignore', 'ignore', 'inherit'],
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
 })
 const SERVICE = 'apps/redirect/dist/server.js'
-const WRITER = 'apps/redirect/dist/click-writer.js'
+const WRITER = 'apps/click-writer/dist/server.js'
 // docs/ARCHITECTURE.md "Where the consumer runs": replicas hand clicks off to the Redis stream, the click writer (a
 // service of its own) inserts them into Postgres. Where the writer runs during the load window:
 // - deferred (the targets): the writer starts once the load window is over and drains the stream; the window

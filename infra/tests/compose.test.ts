@@ -64,13 +64,13 @@ describe('docker-compose.yml', () => {
     )
   })
 
-  it('has a service built from infra/docker/Dockerfile for every app in apps/ (two for redirect)', () => {
+  it('has a service built from infra/docker/Dockerfile for every app in apps/ (two replicas for redirect, the click writer its own image)', () => {
     for (const app of apps) {
       const built = Object.entries(services).filter(([, s]) => s.build?.args?.APP === app)
-      expect(built.length, `services built with APP=${app}`).toBeGreaterThanOrEqual(app === 'redirect' ? 3 : 1)
+      expect(built.length, `services built with APP=${app}`).toBeGreaterThanOrEqual(app === 'redirect' ? 2 : 1)
       for (const [, s] of built) {
         expect(s.build?.dockerfile).toBe('infra/docker/Dockerfile')
-        expect(s.image).toMatch(new RegExp(`/${app}:\\$\\{${app.toUpperCase()}_IMAGE_TAG`))
+        expect(s.image).toMatch(new RegExp(`/${app}:\\$\\{${app.toUpperCase().replaceAll('-', '_')}_IMAGE_TAG`))
       }
     }
   })
@@ -124,7 +124,7 @@ describe('docker-compose.yml', () => {
     const example = readFileSync(root('.env.example'), 'utf8')
     const documented = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]))
     const referenced = new Set([...composeText.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]))
-    const perService = /^(API|REDIRECT|PROBER|RISK)_(GIT_SHA|DEPLOYED_AT)$/ // optional overrides, written by rollback.sh
+    const perService = /^(API|REDIRECT|PROBER|RISK|CLICK_WRITER)_(GIT_SHA|DEPLOYED_AT)$/ // optional overrides, written by rollback.sh
     expect([...referenced].filter((v) => v && !documented.has(v) && !perService.test(v))).toEqual([])
     expect(readFileSync(root('.gitignore'), 'utf8')).toMatch(/^\.env$/m)
   })

@@ -5,7 +5,7 @@ import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // the map renderer the API and risk worker use (imported by path: infra cannot add a workspace dependency
 // without a lockfile change); the exact-key format is what nginx.conf.template includes
-import { renderNginxMap } from '../../packages/quarantine/src/render-nginx-map.js'
+import { renderNginxMap } from '@ghostlink/quarantine'
 import { type AppProcess, startApp } from './helpers/app-process.js'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
 import { freePort, waitFor } from './helpers/ports.js'

@@ -1,7 +1,7 @@
 import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb } from '@ghostlink/db'
 import { QUEUES } from '@ghostlink/jobs'
-import { createRedis, redisKeys } from '@ghostlink/links'
+import { createRedis, redisKeys } from '@ghostlink/redis'
 import { createApiMetrics } from '@ghostlink/metrics'
 import { Queue } from 'bullmq'
 import closeWithGrace from 'close-with-grace'

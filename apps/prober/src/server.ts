@@ -1,6 +1,6 @@
 import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb } from '@ghostlink/db'
-import { createBlockingRedis } from '@ghostlink/links'
+import { createBlockingRedis } from '@ghostlink/redis'
 import { createProberMetrics } from '@ghostlink/metrics'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'

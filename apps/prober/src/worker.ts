@@ -1,7 +1,7 @@
 import type { Config } from '@ghostlink/config'
 import type { Db } from '@ghostlink/db'
-import { CanaryJob, LinkHealthJob, LinkHealthSweepJob, QUEUES, RiskJob } from '@ghostlink/jobs'
-import { redisKeys } from '@ghostlink/links'
+import { CanaryJob, JOB_NAMES, LinkHealthJob, LinkHealthSweepJob, QUEUES, enqueueProbes, enqueueRisk, upsertSweep } from '@ghostlink/jobs'
+import { redisKeys } from '@ghostlink/redis'
 import type { ProberMetrics } from '@ghostlink/metrics'
 import { DelayedError, Queue, Worker } from 'bullmq'
 import { instrumentWorker, parseJob as parse, sampleQueueCounts } from '@ghostlink/worker-kit'
@@ -28,28 +28,6 @@ export type ProberWorkerDeps = {
   schedules?: boolean
 }
 
-/**
- * Adds one probe job per URL of a sweep. The jobId carries the tick, so a re-run of the same tick adds nothing
- * (ids are kept for one interval); the deduplication id is per URL, so while a URL's probe from an earlier tick
- * is still waiting, a new tick does not pile a second one behind it.
- */
-export async function enqueueProbes(queue: Queue, jobs: Array<{ url_id: number; jobId: string }>, intervalSeconds: number): Promise<void> {
-  await queue.addBulk(
-    jobs.map((j) => ({
-      name: 'probe',
-      data: { url_id: j.url_id },
-      opts: {
-        jobId: j.jobId,
-        deduplication: { id: `probe-${j.url_id}` },
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 2_000 },
-        removeOnComplete: { age: intervalSeconds },
-        removeOnFail: { age: 86_400, count: 1_000 },
-      },
-    })),
-  )
-}
-
 /** Starts the link-health and canary workers and their schedules; close() finishes running jobs, then disconnects. */
 export async function startProberWorkers(deps: ProberWorkerDeps) {
   const { config, db, connection, logger, metrics } = deps
@@ -61,21 +39,14 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
   for (const q of queues) q.on('error', (err) => logger.error({ err, queue: q.name }, 'queue error'))
 
   const interval = config.PROBE_INTERVAL_SECONDS
-  const enqueueRisk = config.flags.ENABLE_RISK_SCORING
-    ? async (urlId: number) => {
-        await riskQueue.add('score', RiskJob.parse({ url_id: urlId, reason: 'health' }), {
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 1_000 },
-          removeOnComplete: true,
-          removeOnFail: { count: 1_000 },
-        })
-      }
+  const rescoreAfterProbe = config.flags.ENABLE_RISK_SCORING
+    ? (urlId: number) => enqueueRisk(riskQueue, [{ url_id: urlId, reason: 'health' }])
     : undefined
 
   const linkWorker = new Worker(
     QUEUES.linkHealth,
     async (job, token) => {
-      if (job.name === 'sweep') {
+      if (job.name === JOB_NAMES.sweep) {
         parse(LinkHealthSweepJob, job)
         return sweepLinks(job.timestamp + (job.opts.delay ?? 0), {
           db,
@@ -90,7 +61,7 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
         db,
         probe: deps.probe,
         keep: config.HEALTH_CHECKS_KEEP,
-        enqueueRisk,
+        enqueueRisk: rescoreAfterProbe,
         metrics,
         deferIfHostBusy,
       })
@@ -119,13 +90,9 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
   for (const w of [linkWorker, canaryWorker]) instrumentWorker(w, metrics, logger)
 
   if (deps.schedules !== false) {
-    await linkQueue.upsertJobScheduler('link-health-sweep', { every: interval * 1000 }, { name: 'sweep', data: { sweep: true } })
+    await upsertSweep(linkQueue, 'link-health-sweep', interval * 1000)
     if (config.flags.ENABLE_CANARY_MONITORING) {
-      await canaryQueue.upsertJobScheduler(
-        'canary-sweep',
-        { every: config.CANARY_INTERVAL_SECONDS * 1000 },
-        { name: 'run', data: { sweep: true } },
-      )
+      await upsertSweep(canaryQueue, 'canary-sweep', config.CANARY_INTERVAL_SECONDS * 1000, JOB_NAMES.canary)
     } else {
       await canaryQueue.removeJobScheduler('canary-sweep')
     }

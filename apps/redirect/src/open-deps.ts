@@ -1,10 +1,11 @@
 import type { Config } from '@ghostlink/config'
 import { closeDb, createDb } from '@ghostlink/db'
-import { createBlockingRedis, createLinkLookup, createRedis } from '@ghostlink/links'
+import { createLinkLookup } from '@ghostlink/links'
+import { createBlockingRedis, createRedis } from '@ghostlink/redis'
 import { createRedirectMetrics } from '@ghostlink/metrics'
 import type { FastifyBaseLogger } from 'fastify'
 import type { RedirectAppOptions } from './app.js'
-import { createClickPipeline } from './clicks/click-pipeline.js'
+import { createClickPipeline } from '@ghostlink/clicks'
 
 export type OpenedDeps = RedirectAppOptions & {
   /** Flushes clicks, then closes every connection; call after app.close(). */

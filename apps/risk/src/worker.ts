@@ -1,7 +1,7 @@
 import type { Config } from '@ghostlink/config'
 import type { Db } from '@ghostlink/db'
-import { QUEUES, QuarantineSyncJob, RiskJob, RiskSweepJob } from '@ghostlink/jobs'
-import { redisKeys } from '@ghostlink/links'
+import { JOB_NAMES, QUEUES, QuarantineSyncJob, RiskJob, RiskSweepJob, enqueueQuarantineSync, enqueueRisk, upsertSweep } from '@ghostlink/jobs'
+import { redisKeys } from '@ghostlink/redis'
 import type { RiskMetrics } from '@ghostlink/metrics'
 import { syncQuarantineMap } from '@ghostlink/quarantine'
 import { Queue, Worker } from 'bullmq'
@@ -53,26 +53,17 @@ export async function startRiskWorkers(deps: RiskWorkerDeps) {
   const riskWorker = new Worker(
     QUEUES.risk,
     async (job) => {
-      if (job.name === 'sweep') {
+      if (job.name === JOB_NAMES.sweep) {
         parse(RiskSweepJob, job)
         return sweepRisk(job.timestamp + (job.opts.delay ?? 0), {
           db,
           intervalSeconds: interval,
-          addJobs: async (jobs) => {
-            await riskQueue.addBulk(
-              jobs.map((j) => ({
-                name: 'score',
-                data: { url_id: j.url_id, reason: 'schedule' as const },
-                opts: {
-                  jobId: j.jobId,
-                  attempts: 3,
-                  backoff: { type: 'exponential', delay: 1_000 },
-                  removeOnComplete: { age: interval },
-                  removeOnFail: { count: 1_000 },
-                },
-              })),
-            )
-          },
+          addJobs: (jobs) =>
+            enqueueRisk(
+              riskQueue,
+              jobs.map((j) => ({ url_id: j.url_id, reason: 'schedule', jobId: j.jobId })),
+              interval,
+            ),
         })
       }
       const data = parse(RiskJob, job)
@@ -85,11 +76,7 @@ export async function startRiskWorkers(deps: RiskWorkerDeps) {
         metrics,
         onQuarantined: async (code) => {
           logger.warn({ short_code: code, url_id: data.url_id }, 'THREAT link quarantined automatically')
-          await quarantineQueue.add(
-            'sync',
-            { reason: `auto ${code}`.slice(0, 100) },
-            { attempts: 3, removeOnComplete: true, removeOnFail: { count: 100 } },
-          )
+          await enqueueQuarantineSync(quarantineQueue, `auto ${code}`)
         },
       })
     },
@@ -110,7 +97,7 @@ export async function startRiskWorkers(deps: RiskWorkerDeps) {
 
   if (deps.schedules !== false) {
     if (config.flags.ENABLE_RISK_SCORING) {
-      await riskQueue.upsertJobScheduler('risk-sweep', { every: interval * 1000 }, { name: 'sweep', data: { sweep: true } })
+      await upsertSweep(riskQueue, 'risk-sweep', interval * 1000)
     } else {
       await riskQueue.removeJobScheduler('risk-sweep')
     }

@@ -72,7 +72,7 @@ export const EnvSchema = z.object({
   CLICK_FLUSH_INTERVAL_MS: positiveInt(250),
   CLICK_BUFFER_MAX: positiveInt(200_000),
   // Run the click-stream consumer inside this redirect replica (the simple default), or leave it to the separate
-  // click writer process (apps/redirect/src/click-writer.ts) so replicas spend their CPU on redirects only.
+  // click writer process (apps/click-writer) so replicas spend their CPU on redirects only.
   CLICK_CONSUMER: flag(true),
   CLICK_WRITER_PORT: port(9103),
   // Consumers per click writer process, each with its own Redis connection and insert transaction: a writer spends

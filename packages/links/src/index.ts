@@ -1,6 +1,3 @@
-export { createRedis, createBlockingRedis, redisStatus } from './redis.js'
-export { redisKeys, type RedisKeys } from './keys.js'
-export { invalidateLink } from './invalidate.js'
 export { createLinkLookup, type LinkLookup, type LinkLookupOptions } from './lookup.js'
 export { type LinkAnswer, LinkAnswerSchema } from './link-answer.js'
 export { safeLocation } from './safe-location.js'

@@ -1,7 +1,7 @@
 import type { Db } from '@ghostlink/db'
 import type { Redis } from 'ioredis'
 import { fetchLinkAnswer } from './fetch-link-answer.js'
-import { redisKeys } from './keys.js'
+import { redisKeys } from '@ghostlink/redis'
 import { decodeLinkAnswer, type LinkAnswer } from './link-answer.js'
 import { createLocalCache } from './local-cache.js'
 

@@ -3,10 +3,8 @@ import { cleanRedisPrefix, createTestDatabase, freePort, TEST_REDIS_URL, type Te
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { invalidateLink } from '../src/invalidate.js'
-import { redisKeys } from '../src/keys.js'
+import { createBlockingRedis, createRedis, invalidateLink, redisKeys } from '@ghostlink/redis'
 import { createLinkLookup, type LinkLookupOptions } from '../src/lookup.js'
-import { createBlockingRedis, createRedis } from '../src/redis.js'
 
 const ready = (r: Redis) => new Promise<void>((resolve) => (r.status === 'ready' ? resolve() : r.once('ready', () => resolve())))
 

@@ -1,5 +1,5 @@
 import { type Db, type QuarantinedCode, quarantineAudit, quarantinedCodes } from '@ghostlink/db'
-import { invalidateLink } from '@ghostlink/links'
+import { invalidateLink } from '@ghostlink/redis'
 import type { Redis } from 'ioredis'
 
 export type QuarantineDeps = { db: Db; redis?: Redis; prefix: string }

@@ -1,5 +1,5 @@
 import type { Db } from '@ghostlink/db'
-import { invalidateLink, redisKeys } from '@ghostlink/links'
+import { invalidateLink, redisKeys } from '@ghostlink/redis'
 import type { Redis } from 'ioredis'
 import { listQuarantine } from './list-quarantine.js'
 import { parseNginxMap, renderNginxMap } from './render-nginx-map.js'

@@ -1,5 +1,5 @@
 import { type QuarantinedCode, quarantineAudit, quarantinedCodes } from '@ghostlink/db'
-import { invalidateLink } from '@ghostlink/links'
+import { invalidateLink } from '@ghostlink/redis'
 import { eq } from 'drizzle-orm'
 import type { QuarantineDeps } from './quarantine-code.js'
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { closeDb, createDb, type Db, quarantineAudit, quarantinedCodes } from '@ghostlink/db'
-import { createRedis, redisKeys } from '@ghostlink/links'
+import { createRedis, redisKeys } from '@ghostlink/redis'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
 import { asc } from 'drizzle-orm'
 import type { Redis } from 'ioredis'

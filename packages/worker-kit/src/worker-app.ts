@@ -1,5 +1,5 @@
 import { type Db, pingDb } from '@ghostlink/db'
-import { redisStatus } from '@ghostlink/links'
+import { redisStatus } from '@ghostlink/redis'
 import { type CommonMetrics, metricsPlugin } from '@ghostlink/metrics'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'

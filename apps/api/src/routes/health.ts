@@ -1,5 +1,5 @@
 import { pingDb } from '@ghostlink/db'
-import { redisStatus } from '@ghostlink/links'
+import { redisStatus } from '@ghostlink/redis'
 import type { FastifyInstance } from 'fastify'
 
 // GET /health — DB and Redis status, release metadata and feature flags (contract §8.1)

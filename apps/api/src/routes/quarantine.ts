@@ -1,6 +1,6 @@
 import type { QuarantinedCode } from '@ghostlink/db'
 import { BadRequest, NotFound, optionalJsonObject, Unprocessable } from '@ghostlink/http'
-import { QuarantineSyncJob } from '@ghostlink/jobs'
+import { enqueueQuarantineSync } from '@ghostlink/jobs'
 import { isQuarantinableCode, listQuarantine, quarantineCode, syncQuarantineMap, unquarantineCode } from '@ghostlink/quarantine'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
@@ -40,15 +40,9 @@ function parseInput(req: FastifyRequest) {
  * the change, the redirect tier already enforces it, and the risk worker re-syncs the file on a timer.
  */
 async function publishQuarantine(app: FastifyInstance, reason: string): Promise<void> {
-  const data = QuarantineSyncJob.parse({ reason: reason.slice(0, 100) })
   if (app.quarantineQueue) {
     try {
-      await app.quarantineQueue.add('sync', data, {
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 1_000 },
-        removeOnComplete: true,
-        removeOnFail: { count: 100 },
-      })
+      await enqueueQuarantineSync(app.quarantineQueue, reason)
       return
     } catch (err) {
       app.log.warn({ err }, 'quarantine sync job not enqueued; rendering inline')

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { getUrlRiskOrThrow } from '../risk/get-url-risk.js'
+import { getUrlRiskOrThrow } from '../url-risk/get-url-risk.js'
 
 export default async function urlRiskRoutes(app: FastifyInstance) {
   // GET /urls/:id/risk — `{url_id, score, tier, signals, computed_at}`, same shape on every call (contract §1.8)

@@ -1,6 +1,6 @@
 import { events, type Url, urls } from '@ghostlink/db'
 import { Conflict, HttpError, NotFound } from '@ghostlink/http'
-import { invalidateLink } from '@ghostlink/links'
+import { invalidateLink } from '@ghostlink/redis'
 import { sql } from 'drizzle-orm'
 import { generateCode } from './generate-code.js'
 import { isForeignKeyViolation, isUniqueViolation } from './pg-errors.js'

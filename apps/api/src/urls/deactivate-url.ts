@@ -1,6 +1,6 @@
 import { events, urls } from '@ghostlink/db'
 import type { JsonObject } from '@ghostlink/http'
-import { invalidateLink } from '@ghostlink/links'
+import { invalidateLink } from '@ghostlink/redis'
 import { and, eq, sql } from 'drizzle-orm'
 import { assertOwnerOrThrow } from './assert-owner.js'
 import { findUrlOrThrow } from './find-url.js'

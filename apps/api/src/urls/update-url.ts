@@ -1,6 +1,6 @@
 import { events, type Url, urls } from '@ghostlink/db'
 import { BadRequest, type JsonObject, NotFound } from '@ghostlink/http'
-import { invalidateLink } from '@ghostlink/links'
+import { invalidateLink } from '@ghostlink/redis'
 import { eq, sql } from 'drizzle-orm'
 import { MUTABLE_KEYS, parseIsActive, parseOriginalUrl, parseTitle, UPDATE_KEYS } from '../schemas/urls.js'
 import { assertOwnerOrThrow } from './assert-owner.js'

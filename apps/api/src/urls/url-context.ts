@@ -2,8 +2,8 @@ import type { Db } from '@ghostlink/db'
 import type { ApiMetrics } from '@ghostlink/metrics'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
-import type { RiskTrigger } from '../risk/trigger-risk.js'
-import { createRiskTrigger } from '../risk/trigger-risk.js'
+import type { RiskTrigger } from '../url-risk/trigger-risk.js'
+import { createRiskTrigger } from '../url-risk/trigger-risk.js'
 
 /** What the URL domain functions need, gathered once per route plugin from the app's decorators. */
 export type UrlContext = {

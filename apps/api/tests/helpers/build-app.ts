@@ -1,6 +1,6 @@
 import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb, type Db } from '@ghostlink/db'
-import { createRedis } from '@ghostlink/links'
+import { createRedis } from '@ghostlink/redis'
 import { createApiMetrics } from '@ghostlink/metrics'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
 import Fastify, { type FastifyInstance } from 'fastify'

@@ -1,5 +1,5 @@
 import { events, riskScores, urls, users } from '@ghostlink/db'
-import { redisKeys } from '@ghostlink/links'
+import { redisKeys } from '@ghostlink/redis'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createShortUrl } from '../../src/urls/create-short-url.js'

@@ -1,5 +1,5 @@
 import { events, type Url, urls, users } from '@ghostlink/db'
-import { redisKeys } from '@ghostlink/links'
+import { redisKeys } from '@ghostlink/redis'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildApp, type TestApp } from '../helpers/build-app.js'

@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { QUEUES } from '@ghostlink/jobs'
-import { redisKeys } from '@ghostlink/links'
+import { redisKeys } from '@ghostlink/redis'
 import { sweepLinks } from '../../src/jobs/sweep-links.js'
-import { enqueueProbes } from '../../src/worker.js'
+import { enqueueProbes } from '@ghostlink/jobs'
 import { createTestEnv, insertUrl, type TestEnv } from '../helpers/test-env.js'
 
 let env: TestEnv

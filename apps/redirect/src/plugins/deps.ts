@@ -5,7 +5,7 @@ import type { RedirectMetrics } from '@ghostlink/metrics'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
-import type { ClickPipeline } from '../clicks/click-pipeline.js'
+import type { ClickPipeline } from '@ghostlink/clicks'
 
 /**
  * What the redirect routes need. The Redis client is decorated here rather than by @fastify/redis, which holds

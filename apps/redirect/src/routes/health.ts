@@ -1,5 +1,5 @@
 import { pingDb } from '@ghostlink/db'
-import { redisStatus } from '@ghostlink/links'
+import { redisStatus } from '@ghostlink/redis'
 import type { FastifyInstance } from 'fastify'
 
 // GET /health and /ready — liveness with dependency status, and readiness for Nginx / orchestrators

@@ -1,13 +1,13 @@
 import { createDb, closeDb, type Db, urls } from '@ghostlink/db'
-import { redisKeys } from '@ghostlink/links'
+import { redisKeys } from '@ghostlink/redis'
 import { createRedirectMetrics, type RedirectMetrics } from '@ghostlink/metrics'
 import { TEST_REDIS_URL } from '@ghostlink/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClickWriters } from '../../src/clicks/click-pipeline.js'
+import { createClickWriters } from '@ghostlink/clicks'
 import { buildService, countRedirectEvents, createTestEnv, type TestEnv, type TestService, waitFor } from '../helpers/build-service.js'
 
-// The click writer's consumers, as src/click-writer.ts starts them; an error fails the test.
+// The click writer's consumers, as apps/click-writer starts them; an error fails the test.
 const writers = (svc: TestService, db: Db, metrics: RedirectMetrics, concurrency: number) =>
   createClickWriters({
     config: svc.config,
@@ -19,7 +19,7 @@ const writers = (svc: TestService, db: Db, metrics: RedirectMetrics, concurrency
     },
   })
 
-// CLICK_CONSUMER=off: the replica only hands clicks off; the click writer (src/click-writer.ts) inserts them.
+// CLICK_CONSUMER=off: the replica only hands clicks off; the click writer (apps/click-writer) inserts them.
 describe('replica with CLICK_CONSUMER off and a separate click writer', () => {
   let env: TestEnv
   let redis: Redis

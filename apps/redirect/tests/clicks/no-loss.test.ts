@@ -1,10 +1,10 @@
 import { urls } from '@ghostlink/db'
-import { redisKeys } from '@ghostlink/links'
+import { redisKeys } from '@ghostlink/redis'
 import { TEST_REDIS_URL } from '@ghostlink/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ClickRecord } from '../../src/clicks/click-record.js'
-import { encodeClickBatch } from '../../src/clicks/click-wire.js'
+import type { ClickRecord } from '@ghostlink/clicks'
+import { encodeClickBatch } from '@ghostlink/clicks'
 import { buildService, countRedirectEvents, createTestEnv, type TestEnv, waitFor } from '../helpers/build-service.js'
 import { startThrowawayRedis } from '../helpers/throwaway-redis.js'
 

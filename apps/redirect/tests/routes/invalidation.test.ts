@@ -1,5 +1,5 @@
 import { quarantinedCodes, urls } from '@ghostlink/db'
-import { createRedis, invalidateLink } from '@ghostlink/links'
+import { createRedis, invalidateLink } from '@ghostlink/redis'
 import { TEST_REDIS_URL } from '@ghostlink/testing'
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'

@@ -1,14 +1,10 @@
 import { type Db, urls } from '@ghostlink/db'
 import type { RiskJob } from '@ghostlink/jobs'
-import { redisKeys } from '@ghostlink/links'
 import type { RiskMetrics } from '@ghostlink/metrics'
 import { quarantineCode } from '@ghostlink/quarantine'
-import { computeAndStoreRisk, type RiskResult } from '@ghostlink/risk'
+import { computeRiskView, type RiskResult } from '@ghostlink/scoring'
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
-
-/** original §7: `risk:<url_id>` lives 600 s. */
-export const RISK_CACHE_TTL_SECONDS = 600
 
 export type ScoreUrlDeps = {
   db: Db
@@ -35,21 +31,9 @@ export type ScoreUrlOutcome =
  */
 export async function scoreUrl(data: RiskJob, deps: ScoreUrlDeps): Promise<ScoreUrlOutcome> {
   if (!deps.enabled) return { url_id: data.url_id, skipped: 'disabled' }
-  const key = redisKeys(deps.prefix).risk(data.url_id)
-  const result = await computeAndStoreRisk(deps.db, data.url_id)
-  if (!result) {
-    await bestEffort(deps.redis, (r) => r.del(key))
-    return { url_id: data.url_id, skipped: 'missing' }
-  }
-  // same shape the API caches (GET /urls/:id/risk): {computed_at, score, signals, tier, url_id}
-  const view = {
-    computed_at: new Date().toISOString(),
-    score: result.score,
-    signals: result.signals,
-    tier: result.tier,
-    url_id: data.url_id,
-  }
-  await bestEffort(deps.redis, (r) => r.set(key, JSON.stringify(view), 'EX', RISK_CACHE_TTL_SECONDS))
+  const computed = await computeRiskView(deps.db, deps.redis, deps.prefix, data.url_id)
+  if (!computed) return { url_id: data.url_id, skipped: 'missing' }
+  const { result } = computed
   deps.metrics?.riskComputed.inc({ tier: result.tier })
 
   let auto_quarantined = false
@@ -71,13 +55,4 @@ export async function scoreUrl(data: RiskJob, deps: ScoreUrlDeps): Promise<Score
     }
   }
   return { ...result, url_id: data.url_id, auto_quarantined }
-}
-
-async function bestEffort(redis: Redis | undefined, op: (r: Redis) => Promise<unknown>): Promise<void> {
-  if (redis?.status !== 'ready') return
-  try {
-    await op(redis)
-  } catch {
-    // cache is best effort (original §10.3)
-  }
 }

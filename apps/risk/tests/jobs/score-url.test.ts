@@ -1,5 +1,5 @@
 import { quarantinedCodes, riskScores } from '@ghostlink/db'
-import { redisKeys } from '@ghostlink/links'
+import { redisKeys } from '@ghostlink/redis'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { scoreUrl, type ScoreUrlDeps } from '../../src/jobs/score-url.js'

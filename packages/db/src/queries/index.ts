@@ -2,3 +2,4 @@ export { importUsers, importUsersCsv, type ImportUsersOptions, type ImportUsersR
 export { readCsv, CsvFormatError, type CsvRecord } from './read-csv.js'
 export { resetIdSequence, type SerialTable } from './reset-sequence.js'
 export { parseTimestamp } from './timestamp.js'
+export { readRiskInputs, upsertRiskScore, type RiskInputRow } from './risk-inputs.js'

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis'
+import { isReady } from './best-effort.js'
 
 /**
  * A Redis client that never blocks a request on a dead server: no offline queue (commands fail at once while
@@ -26,7 +27,7 @@ export function createBlockingRedis(url: string, name: string): Redis {
 
 /** 'ok' | 'error' (connected but the ping failed) | 'unavailable' (not connected), as /health reports it (original §8.1). */
 export async function redisStatus(redis: Redis | undefined): Promise<'ok' | 'error' | 'unavailable'> {
-  if (!redis || redis.status !== 'ready') return 'unavailable'
+  if (!isReady(redis)) return 'unavailable'
   try {
     return (await redis.ping()) === 'PONG' ? 'ok' : 'error'
   } catch {

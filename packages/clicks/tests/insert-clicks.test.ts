@@ -1,9 +1,19 @@
-import { clickBatches, events, requestFingerprints, urls, users } from '@ghostlink/db'
+import { clickBatches, type Db, events, requestFingerprints, urls, users } from '@ghostlink/db'
 import { asc, count, eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ClickBatch, ClickRecord } from '../../src/clicks/click-record.js'
-import { insertClicks, pruneClickBatches } from '../../src/clicks/insert-clicks.js'
-import { countFingerprints, countRedirectEvents, createTestEnv, type TestEnv } from '../helpers/build-service.js'
+import type { ClickBatch, ClickRecord } from '../src/click-record.js'
+import { insertClicks, pruneClickBatches } from '../src/insert-clicks.js'
+import { createTestEnv, type TestEnv } from '@ghostlink/testing'
+
+async function countRedirectEvents(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(events).where(eq(events.event_type, 'redirect'))
+  return row!.n
+}
+
+async function countFingerprints(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(requestFingerprints)
+  return row!.n
+}
 
 const click = (url_id: number | null, status: ClickRecord[2] = 302): ClickRecord => [Date.now(), 'ic1', status, '203.0.113.7', 'test-agent', null, url_id, null]
 
@@ -11,11 +21,11 @@ describe('insertClicks', () => {
   let env: TestEnv
   let urlId: number
   beforeAll(async () => {
-    env = await createTestEnv()
+    env = await createTestEnv({ name: 'insert-clicks' })
     const [row] = await env.db.insert(urls).values({ short_code: 'ic1', original_url: 'https://example.com/ic1' }).returning({ id: urls.id })
     urlId = row!.id
   })
-  afterAll(() => env.drop())
+  afterAll(() => env.close())
 
   it('writes a batch delivered twice only once (lost Redis marker, COMMIT-then-crash, stream and buffer both)', async () => {
     const batch: ClickBatch = { id: 'replica-a:1', records: [click(urlId), click(urlId), click(null, 404)] }

@@ -3,8 +3,7 @@ import { NotFound } from '@ghostlink/http'
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
 import { findUrlOrThrow } from '../urls/find-url.js'
-import { computeRiskView } from './compute-risk-view.js'
-import { type RiskView, readRiskCache, toRiskView, writeRiskCache } from './risk-cache.js'
+import { computeRiskView, type RiskView, readRiskCache, toRiskView, writeRiskCache } from '@ghostlink/scoring'
 
 /**
  * GET /urls/:id/risk (contract §1.8): Redis `risk:<id>` → risk_scores row (then cached) → compute now (stored
@@ -22,5 +21,5 @@ export async function getUrlRiskOrThrow(db: Db, redis: Redis | undefined, prefix
   }
   const computed = await computeRiskView(db, redis, prefix, url.id)
   if (!computed) throw NotFound()
-  return computed
+  return computed.view
 }

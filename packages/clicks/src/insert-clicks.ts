@@ -34,7 +34,8 @@ async function write(db: Db, batches: ClickBatch[], checkRefs: boolean): Promise
     const claimed = await tx<{ batch_id: string }[]>`insert into click_batches (batch_id)
       select unnest(${tx.array(batches.map((b) => b.id))}::text[]) on conflict do nothing returning batch_id`
     const fresh = new Set(claimed.map((c) => c.batch_id))
-    const records = batches.filter((b) => fresh.has(b.id)).flatMap((b) => b.records)
+    // delete as we take: a batch that comes twice in one read is written once, like one that comes back later
+    const records = batches.filter((b) => fresh.delete(b.id)).flatMap((b) => b.records)
     if (records.length === 0) return 0
     const owner = checkRefs ? tx`case when exists (select 1 from users where id = x.o) then x.o end` : tx`x.o`
     const linkExists = checkRefs ? tx`and exists (select 1 from urls where id = x.u)` : tx``

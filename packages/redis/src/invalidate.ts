@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { bestEffort } from './best-effort.js'
 import { redisKeys } from './keys.js'
 
 /**
@@ -6,11 +7,6 @@ import { redisKeys } from './keys.js'
  * Best effort: with Redis down there is nothing cached there, and replicas' local TTL bounds staleness.
  */
 export async function invalidateLink(redis: Redis | undefined, prefix: string, code: string): Promise<void> {
-  if (!redis || redis.status !== 'ready') return
   const keys = redisKeys(prefix)
-  try {
-    await redis.multi().del(keys.link(code)).publish(keys.invalidations, code).exec()
-  } catch {
-    // cache is best effort (original §10.3: fail open for cache)
-  }
+  await bestEffort(redis, (r) => r.multi().del(keys.link(code)).publish(keys.invalidations, code).exec())
 }

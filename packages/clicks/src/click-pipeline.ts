@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Config } from '@ghostlink/config'
 import type { Db } from '@ghostlink/db'
-import { createBlockingRedis, redisKeys } from '@ghostlink/links'
+import { createBlockingRedis, redisKeys } from '@ghostlink/redis'
 import type { RedirectMetrics } from '@ghostlink/metrics'
 import type { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
@@ -35,7 +35,7 @@ export function createClickStreamConsumer(opts: {
 }
 
 /**
- * The click writer's side (src/click-writer.ts): `concurrency` members of the consumer group in one process, each
+ * The click writer's side (apps/click-writer): `concurrency` members of the consumer group in one process, each
  * blocking on its own Redis connection with its own insert in flight (CLICK_WRITER_CONCURRENCY).
  */
 export function createClickWriters(opts: {

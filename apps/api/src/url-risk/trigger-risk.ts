@@ -1,9 +1,10 @@
 import type { Db } from '@ghostlink/db'
-import { QUEUES, RiskJob, type RiskJob as RiskJobData } from '@ghostlink/jobs'
+import { enqueueRisk, type RiskJob as RiskJobData } from '@ghostlink/jobs'
+import { computeRiskView } from '@ghostlink/scoring'
 import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
-import { computeRiskView } from './compute-risk-view.js'
+import { isReady } from '@ghostlink/redis'
 
 export type RiskReason = RiskJobData['reason']
 
@@ -52,13 +53,9 @@ export function createRiskTrigger(opts: RiskTriggerOptions): RiskTrigger {
   async function enqueue(urlId: number, reason: RiskReason): Promise<boolean> {
     if (!opts.queue) return false
     // same Redis server: when our own client is down, don't wait for the queue's to time out
-    if (opts.redis && opts.redis.status !== 'ready') return false
-    const data = RiskJob.parse({ url_id: urlId, reason })
+    if (opts.redis && !isReady(opts.redis)) return false
     try {
-      await withTimeout(
-        opts.queue.add(QUEUES.risk, data, { jobId: `risk-${urlId}-${Date.now()}`, removeOnComplete: 1_000, removeOnFail: 5_000 }),
-        timeoutMs,
-      )
+      await withTimeout(enqueueRisk(opts.queue, [{ url_id: urlId, reason }]), timeoutMs)
       return true
     } catch (err) {
       opts.log.warn({ err, url_id: urlId }, 'risk enqueue failed, computing inline')

@@ -1,14 +1,13 @@
 // The click writer: a process that only drains the click stream into Postgres (consumer group `click-writers`).
 // Run it next to redirect replicas started with CLICK_CONSUMER=off, so the replicas spend their CPU on redirects and
 // the writers scale (or lag, buffered by the stream) on their own. docs/ARCHITECTURE.md, "Where the consumer runs".
+import { createClickWriters } from '@ghostlink/clicks'
 import { loadConfig } from '@ghostlink/config'
-import { closeDb, createDb, pingDb } from '@ghostlink/db'
-import { contractPlugin } from '@ghostlink/http'
-import { redisStatus } from '@ghostlink/links'
-import { createRedirectMetrics, metricsPlugin } from '@ghostlink/metrics'
+import { closeDb, createDb } from '@ghostlink/db'
+import { createRedirectMetrics } from '@ghostlink/metrics'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
-import { createClickWriters } from './clicks/click-pipeline.js'
+import { clickWriterApp } from './app.js'
 
 const config = loadConfig()
 const app = Fastify({ logger: { level: config.LOG_LEVEL } })
@@ -27,18 +26,8 @@ const writers = createClickWriters({
     app.log.warn({ err }, 'click stream consumer error; will retry')
   },
 })
-const { redis } = writers
 
-await app.register(contractPlugin, { appVersion: config.APP_VERSION })
-await app.register(metricsPlugin, { registry: metrics.registry, httpRequestDuration: metrics.httpRequestDuration })
-app.get('/health', async (_req, reply) => {
-  const dbOk = await pingDb(db)
-  return reply.code(dbOk ? 200 : 503).send({ status: dbOk ? 'ok' : 'degraded', db: dbOk ? 'ok' : 'error', redis: await redisStatus(redis) })
-})
-app.get('/ready', async (_req, reply) => {
-  const ok = (await pingDb(db)) && redis.status === 'ready'
-  return reply.code(ok ? 200 : 503).send({ ready: ok })
-})
+await app.register(clickWriterApp, { db, redis: writers.redis, metrics, appVersion: config.APP_VERSION })
 
 writers.start()
 closeWithGrace({ delay: 15_000 }, async ({ err }) => {

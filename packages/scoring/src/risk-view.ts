@@ -1,12 +1,12 @@
 import { RISK_TIERS } from '@ghostlink/db'
-import { redisKeys } from '@ghostlink/links'
+import { bestEffort, redisKeys } from '@ghostlink/redis'
 import type { Redis } from 'ioredis'
 import { z } from 'zod'
 
-/** original §7: `risk:<url_id>` lives 600 s; every compute overwrites it. */
+/** `risk:<url_id>` lives 600 s (docs/CONTRACT.md §7); every compute overwrites it. */
 export const RISK_CACHE_TTL_SECONDS = 600
 
-/** The one shape GET /urls/:id/risk answers with (rewrite-decisions §2: signals is always an object). */
+/** The one shape GET /urls/:id/risk answers with and the cache holds (signals is always an object). */
 export type RiskView = {
   computed_at: string
   score: number
@@ -17,7 +17,7 @@ export type RiskView = {
 
 const jsonObject = z.record(z.string(), z.unknown())
 
-// Another writer (the risk worker, an older release) may have cached signals as a JSON string: accept both.
+// An older release may have cached signals as a JSON string: accept both.
 const CachedRisk = z.object({
   score: z.number().int().min(0).max(100),
   tier: z.enum(RISK_TIERS),
@@ -45,25 +45,22 @@ export function toRiskView(urlId: number, r: { score: number; tier: RiskView['ti
   }
 }
 
-/** The cached score, or null on a miss, an unreadable entry or Redis being down (cache is best effort, original §10.3). */
+/** The cached score, or null on a miss, an unreadable entry or Redis being down (the cache is best effort). */
 export async function readRiskCache(redis: Redis | undefined, prefix: string, urlId: number): Promise<RiskView | null> {
-  if (redis?.status !== 'ready') return null
+  const raw = await bestEffort(redis, (r) => r.get(redisKeys(prefix).risk(urlId)))
+  if (raw === undefined || raw === null) return null
   try {
-    const raw = await redis.get(redisKeys(prefix).risk(urlId))
-    if (raw === null) return null
     const parsed = CachedRisk.safeParse(JSON.parse(raw))
-    if (!parsed.success) return null
-    return { ...parsed.data, url_id: urlId }
+    return parsed.success ? { ...parsed.data, url_id: urlId } : null
   } catch {
     return null
   }
 }
 
 export async function writeRiskCache(redis: Redis | undefined, prefix: string, view: RiskView): Promise<void> {
-  if (redis?.status !== 'ready') return
-  try {
-    await redis.set(redisKeys(prefix).risk(view.url_id), JSON.stringify(view), 'EX', RISK_CACHE_TTL_SECONDS)
-  } catch {
-    // best effort
-  }
+  await bestEffort(redis, (r) => r.set(redisKeys(prefix).risk(view.url_id), JSON.stringify(view), 'EX', RISK_CACHE_TTL_SECONDS))
+}
+
+export async function dropRiskCache(redis: Redis | undefined, prefix: string, urlId: number): Promise<void> {
+  await bestEffort(redis, (r) => r.del(redisKeys(prefix).risk(urlId)))
 }

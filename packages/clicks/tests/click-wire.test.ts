@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { ClickBatch } from '../../src/clicks/click-record.js'
-import { decodeClickBatch, encodeClickBatch } from '../../src/clicks/click-wire.js'
+import type { ClickBatch } from '../src/click-record.js'
+import { decodeClickBatch, encodeClickBatch } from '../src/click-wire.js'
 
 const ua = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'
 
