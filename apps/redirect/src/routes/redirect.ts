@@ -35,8 +35,10 @@ export default async function redirectRoutes(app: FastifyInstance) {
       answered[404].inc()
       throw NotFound()
     }
-    // step 4: zero footprint — no event, no fingerprint (the status counter has no per-link label)
+    // step 4: no event and no redirect counted, but a fingerprint: a hit on a dead link is what ghost-probe pressure
+    // counts (issue 9). -410 is ClickStatus.inactive: stored as 410, told apart from a quarantined code's 410
     if (!link.is_active) {
+      clicks.record([Date.now(), code, -410, ip, ua, null, null, null])
       answered[410].inc()
       throw new HttpError(410, 'Link inactive')
     }
