@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { nginxArgs, prepareNginx } from './render-nginx.mjs'
+import { devNginxVars, nginxArgs, prepareNginx } from './render-nginx.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const env = process.env
@@ -83,13 +83,8 @@ let nginxEnv = {}
 const hasNginx = spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status === 0
 let edge
 if (hasNginx) {
-  edge = prepareNginx(resolve(root, env.DEV_NGINX_PREFIX || '.tmp/nginx'), {
-    NGINX_LISTEN: `127.0.0.1:${ports.edge}`,
-    API_UPSTREAM: `127.0.0.1:${ports.api}`,
-    REDIRECT_UPSTREAM_1: `127.0.0.1:${ports.redirect1}`,
-    REDIRECT_UPSTREAM_2: `127.0.0.1:${ports.redirect2}`,
-    QUARANTINE_MAP_FILE: base.QUARANTINE_MAP_FILE,
-  })
+  // RATE_LIMIT_* from the environment reach the edge as they do in compose (defaults otherwise)
+  edge = prepareNginx(resolve(root, env.DEV_NGINX_PREFIX || '.tmp/nginx'), devNginxVars(env, ports, base.QUARANTINE_MAP_FILE))
   // packages/quarantine runs this after rewriting the map file
   nginxEnv = { NGINX_RELOAD_CMD: env.NGINX_RELOAD_CMD || `nginx ${nginxArgs(edge).join(' ')} -s reload` }
 }

@@ -24,6 +24,24 @@ export const NGINX_DEFAULTS = {
   RATE_LIMIT_WRITE_BURST: '20',
 }
 
+/** The edge's tunables an operator sets in the environment, as `.env` does for compose: the RATE_LIMIT_* pairs. */
+export const RATE_LIMIT_NAMES = Object.keys(NGINX_DEFAULTS).filter((name) => name.startsWith('RATE_LIMIT_'))
+
+/**
+ * What `pnpm dev` (infra/scripts/dev.mjs) passes to prepareNginx: the 127.0.0.1 ports of its own processes, its map
+ * file, and every RATE_LIMIT_* set in `env` (unset or empty ones keep NGINX_DEFAULTS).
+ */
+export function devNginxVars(env, ports, quarantineMapFile) {
+  return {
+    ...Object.fromEntries(RATE_LIMIT_NAMES.map((name) => [name, env[name]])),
+    NGINX_LISTEN: `127.0.0.1:${ports.edge}`,
+    API_UPSTREAM: `127.0.0.1:${ports.api}`,
+    REDIRECT_UPSTREAM_1: `127.0.0.1:${ports.redirect1}`,
+    REDIRECT_UPSTREAM_2: `127.0.0.1:${ports.redirect2}`,
+    QUARANTINE_MAP_FILE: quarantineMapFile,
+  }
+}
+
 /** Replaces every ${NAME} of the template; throws when one has no value (a typo must not reach nginx). */
 export function renderNginx(vars, template = readFileSync(TEMPLATE_PATH, 'utf8')) {
   const missing = new Set()

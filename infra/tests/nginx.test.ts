@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { renderNginx, NGINX_DEFAULTS } from '../scripts/render-nginx.mjs'
+import { devNginxVars, NGINX_DEFAULTS, prepareNginx, RATE_LIMIT_NAMES, renderNginx } from '../scripts/render-nginx.mjs'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
 import { REPO_ROOT } from './helpers/paths.js'
 import { freePort, waitFor } from './helpers/ports.js'
@@ -22,6 +22,39 @@ const get = async (url: string, init?: RequestInit) => {
 describe('nginx template', () => {
   it('refuses to render with a variable missing', () => {
     expect(() => renderNginx({ ...NGINX_DEFAULTS, API_UPSTREAM: undefined })).toThrow(/API_UPSTREAM/)
+  })
+
+  it('pnpm dev renders RATE_LIMIT_* from the environment, and the defaults for those unset or empty', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'gl-nginx-dev-'))
+    try {
+      const env = {
+        RATE_LIMIT_REDIRECT: '7r/s',
+        RATE_LIMIT_REDIRECT_BURST: '11',
+        RATE_LIMIT_API: '',
+        RATE_LIMIT_WRITE: '3r/m',
+        RATE_LIMIT_WRITE_BURST: '4',
+        API_UPSTREAM: '10.9.9.9:1', // only the rate limits come from the environment; dev owns the upstreams
+      }
+      const ports = { edge: 18080, api: 18081, redirect1: 18082, redirect2: 18083 }
+      const p = prepareNginx(join(dir, 'nginx'), devNginxVars(env, ports, join(dir, 'blocked_codes.conf')))
+      const conf = readFileSync(p.confPath, 'utf8')
+      expect(conf).toContain('zone=redirects:20m rate=7r/s;')
+      expect(conf).toContain('limit_req zone=redirects burst=11 nodelay;')
+      expect(conf).toContain(`zone=api:10m rate=${NGINX_DEFAULTS.RATE_LIMIT_API};`)
+      expect(conf).toContain(`limit_req zone=api burst=${NGINX_DEFAULTS.RATE_LIMIT_API_BURST} nodelay;`)
+      expect(conf).toContain('zone=writes:10m rate=3r/m;')
+      expect(conf).toContain('limit_req zone=writes burst=4 nodelay;')
+      expect(conf).toContain('127.0.0.1:18081')
+      expect(conf).not.toContain('10.9.9.9')
+      expect(p.vars.QUARANTINE_MAP_FILE).toBe(join(dir, 'blocked_codes.conf'))
+      expect(RATE_LIMIT_NAMES.sort()).toEqual(
+        ['RATE_LIMIT_API', 'RATE_LIMIT_API_BURST', 'RATE_LIMIT_REDIRECT', 'RATE_LIMIT_REDIRECT_BURST', 'RATE_LIMIT_WRITE', 'RATE_LIMIT_WRITE_BURST'],
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

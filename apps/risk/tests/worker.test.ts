@@ -18,6 +18,7 @@ import { addHealth, createTestEnv, insertUrl, type TestEnv } from './helpers/tes
 let env: TestEnv
 let workers: RiskWorkers
 let dir: string
+let metrics: ReturnType<typeof createRiskMetrics>
 
 const waitFor = <T>(fn: () => Promise<T | undefined | null | false>) => waitForValue(fn, 5_000)
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
     QUARANTINE_MAP_FILE: join(dir, 'blocked_codes.conf'),
     ENABLE_AUTO_BLOCKING: 'true',
   })
-  const metrics = createRiskMetrics(config.release, config.flags)
+  metrics = createRiskMetrics(config.release, config.flags)
   workers = await startRiskWorkers({
     config,
     db: env.db,
@@ -54,6 +55,8 @@ describe('risk worker through BullMQ', () => {
     await workers.riskQueue.add('score', { url_id: url.id, reason: 'health' })
     const row = await waitFor(async () => (await env.db.select().from(riskScores).where(eq(riskScores.url_id, url.id)))[0])
     expect(row).toMatchObject({ score: 70, tier: 'THREAT' })
+    // the contract counter of THREAT results, on the registry the risk service serves at /metrics
+    expect(await metrics.registry.getSingleMetricAsString('risk_score_threats_total')).toMatch(/^risk_score_threats_total\{[^}]*\} 1$/m)
     await waitFor(async () => (await env.db.select().from(quarantinedCodes).where(eq(quarantinedCodes.short_code, url.short_code)))[0])
     const text = await waitFor(async () => {
       try {

@@ -24,8 +24,8 @@ const column = <K extends keyof typeof Click>(records: ClickRecord[], field: K) 
 /**
  * The batch travels once, as one array per field, and one statement writes both tables: every record becomes a
  * request_fingerprints row (original §2, §4.4: user agent cut to 512, dead link = 404 or 410; a recorded 404 is an
- * unknown code and a recorded 410 a quarantined one, inactive-link 410s are never recorded) and every 302 a
- * `redirect` event. Rows are built in SQL, so the writer neither maps nor serialises them (nor the `details` JSON),
+ * unknown code, a recorded 410 a quarantined one and a recorded -410, ClickStatus.inactive, an inactive link's 410,
+ * stored as 410 but neither invalid nor quarantined) and every 302 a `redirect` event. Rows are built in SQL, so the writer neither maps nor serialises them (nor the `details` JSON),
  * and the fixed parameter count keeps one prepared statement (decisions/2026-11-26-click-insert-unnest.md).
  * `timestamp without time zone` holds UTC: the epoch milliseconds are converted in SQL.
  */
@@ -55,7 +55,8 @@ async function write(db: Db, batches: ClickBatch[], checkRefs: boolean): Promise
       )
       insert into request_fingerprints
         (short_code, client_ip, user_agent, status_code, is_invalid_short_code, is_quarantined, is_dead_link, created_at)
-      select left(x.c, 64), left(x.i, 64), left(x.a, 512), x.s, x.s = 404, x.s = 410, x.s <> 302,
+      select left(x.c, 64), left(x.i, 64), left(x.a, 512), case when x.s = -410 then 410 else x.s end,
+        x.s = 404, x.s = 410, x.s <> 302,
         to_timestamp(x.t / 1000) at time zone 'UTC'
       from x`
     return records.length

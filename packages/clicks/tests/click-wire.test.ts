@@ -12,6 +12,7 @@ describe('click stream entries', () => {
       [1764162855679, 'abc', 302, '203.0.113.7', ua, null, 11, null],
       [1764162855680, 'nope', 404, '198.51.100.2', null, null, null, null],
       [1764162855681, 'q\u00e9"\\', 410, '2001:db8::1', 'ua with "quotes" and \u2028', null, null, null],
+      [1764162855682, 'abc', -410, '203.0.113.7', ua, null, null, null], // an inactive link's 410
     ],
   }
 
@@ -27,6 +28,7 @@ describe('click stream entries', () => {
     ['another shape', JSON.stringify({ id: 'x', records: [[1, 'abc', 302, '1.2.3.4', null, null, 1, null]] })],
     ['an index outside the strings', JSON.stringify({ id: 'x', strings: ['abc'], records: [[1, 0, 302, 5, null, null, 1, null]] })],
     ['a status never recorded', JSON.stringify({ id: 'x', strings: ['abc', 'ip'], records: [[1, 0, 200, 1, null, null, 1, null]] })],
+    ['a negated status other than 410', JSON.stringify({ id: 'x', strings: ['abc', 'ip'], records: [[1, 0, -404, 1, null, null, null, null]] })],
     ['a negative index', JSON.stringify({ id: 'x', strings: ['abc', 'ip'], records: [[1, -1, 302, 1, null, null, 1, null]] })],
   ])('rejects %s', (_, wire) => {
     expect(decodeClickBatch(wire)).toBeUndefined()

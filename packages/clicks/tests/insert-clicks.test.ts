@@ -46,12 +46,14 @@ describe('insertClicks', () => {
     const at = Date.UTC(2026, 10, 26, 13, 14, 15, 678)
     const longUa = 'u'.repeat(600)
     const longRef = `https://ref.example/${'r'.repeat(3000)}`
+    const eventsBefore = await countRedirectEvents(env.db)
     const records: ClickRecord[] = [
       [at, 'ic1', 302, '203.0.113.7', longUa, longRef, urlId, owner!.id],
       [at + 1, 'x'.repeat(64), 404, '203.0.113.8', null, null, null, null],
       [at + 2, 'quarantined1', 410, '2001:db8::1', 'UA-q', null, null, null],
+      [at + 3, 'inactive1', -410, '2001:db8::2', 'UA-i', null, null, null],
     ]
-    expect(await insertClicks(env.db, [{ id: 'replica-a:fields', records }])).toBe(3)
+    expect(await insertClicks(env.db, [{ id: 'replica-a:fields', records }])).toBe(4)
 
     const [ev] = await env.db.select().from(events).where(eq(events.user_id, owner!.id))
     expect(ev).toMatchObject({
@@ -71,12 +73,17 @@ describe('insertClicks', () => {
     const dead = await env.db
       .select()
       .from(requestFingerprints)
-      .where(inArray(requestFingerprints.client_ip, ['203.0.113.8', '2001:db8::1']))
+      .where(inArray(requestFingerprints.client_ip, ['203.0.113.8', '2001:db8::1', '2001:db8::2']))
       .orderBy(asc(requestFingerprints.created_at))
-    expect(dead.map((f) => [f.short_code, f.client_ip, f.user_agent, f.status_code, f.is_invalid_short_code, f.is_quarantined])).toEqual([
-      ['x'.repeat(64), '203.0.113.8', null, 404, true, false],
-      ['quarantined1', '2001:db8::1', 'UA-q', 410, false, true],
+    expect(
+      dead.map((f) => [f.short_code, f.client_ip, f.user_agent, f.status_code, f.is_invalid_short_code, f.is_quarantined, f.is_dead_link]),
+    ).toEqual([
+      ['x'.repeat(64), '203.0.113.8', null, 404, true, false, true],
+      ['quarantined1', '2001:db8::1', 'UA-q', 410, false, true, true],
+      // an inactive link's 410 (ClickStatus.inactive): stored as 410, dead but not quarantined
+      ['inactive1', '2001:db8::2', 'UA-i', 410, false, false, true],
     ])
+    expect(await countRedirectEvents(env.db)).toBe(eventsBefore + 1)
   })
 
   it('keeps the event of a click whose owner was deleted since, without the owner', async () => {

@@ -14,6 +14,12 @@ export function createRiskMetrics(release: ReleaseLabels, flags: Record<string, 
       labelNames: ['tier'] as const,
       registers,
     }),
+    // the original's contract counter of THREAT results: every computation scoring THREAT, repeats of a link included
+    riskThreats: new Counter({
+      name: 'risk_score_threats_total',
+      help: 'Risk computations whose resulting tier is THREAT',
+      registers,
+    }),
     safeLinks: new Gauge({ name: 'ghostlink_safe_links_total', help: 'Links whose stored tier is SAFE', registers }),
     watchlistLinks: new Gauge({ name: 'ghostlink_watchlist_links_total', help: 'Links whose stored tier is WATCHLIST', registers }),
     threatLinks: new Gauge({ name: 'ghostlink_threat_links_total', help: 'Links whose stored tier is THREAT', registers }),

@@ -26,7 +26,7 @@ describe('metric factories', () => {
     ['api', createApiMetrics, ['urls_created_total', 'urls_deleted_total', 'urls_active_total', 'ghostlink_rollbacks_total']],
     ['redirect', createRedirectMetrics, ['url_redirects_total', 'redirect_latency_seconds', 'redirect_cache_lookups_total']],
     ['prober', createProberMetrics, ['link_probes_total', 'ghostlink_canary_success_total', 'ghostlink_canary_status', 'ghostlink_queue_jobs']],
-    ['risk', createRiskMetrics, ['ghostlink_threat_links_total', 'ghostlink_suspicious_ip_score', 'ghostlink_worker_last_job_timestamp_seconds']],
+    ['risk', createRiskMetrics, ['ghostlink_threat_links_total', 'risk_score_threats_total', 'ghostlink_suspicious_ip_score', 'ghostlink_worker_last_job_timestamp_seconds']],
   ])('%s exports its own metrics plus the common ones', async (service, factory, names) => {
     const m = factory(release, flags)
     const text = await m.registry.metrics()

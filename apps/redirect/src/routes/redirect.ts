@@ -1,3 +1,4 @@
+import { ClickStatus } from '@ghostlink/clicks'
 import { HttpError, NotFound, Quarantined } from '@ghostlink/http'
 import { type LinkAnswer, safeLocation } from '@ghostlink/links'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -24,23 +25,25 @@ export default async function redirectRoutes(app: FastifyInstance) {
     const ua = req.headers['user-agent'] ?? 'unknown'
     // original §1.9 step 1: quarantine wins over everything, even for a code no link has
     if (quarantineMode && link.quarantined) {
-      clicks.record([Date.now(), code, 410, ip, ua, null, null, null])
+      clicks.record([Date.now(), code, ClickStatus.quarantined, ip, ua, null, null, null])
       metrics.blockedRequests.inc()
       answered[410].inc()
       throw Quarantined()
     }
     if (link.kind === 'missing') {
-      clicks.record([Date.now(), code, 404, ip, ua, null, null, null])
+      clicks.record([Date.now(), code, ClickStatus.unknown, ip, ua, null, null, null])
       metrics.invalidCodeHits.inc()
       answered[404].inc()
       throw NotFound()
     }
-    // step 4: zero footprint — no event, no fingerprint (the status counter has no per-link label)
+    // step 4: no event and no redirect counted, but a fingerprint: a hit on a dead link is what ghost-probe pressure
+    // counts. ClickStatus.inactive is stored as 410, told apart from a quarantined code's 410
     if (!link.is_active) {
+      clicks.record([Date.now(), code, ClickStatus.inactive, ip, ua, null, null, null])
       answered[410].inc()
       throw new HttpError(410, 'Link inactive')
     }
-    clicks.record([Date.now(), code, 302, ip, ua, req.headers.referer ?? null, link.id, link.user_id])
+    clicks.record([Date.now(), code, ClickStatus.redirected, ip, ua, req.headers.referer ?? null, link.id, link.user_id])
     answered[302].inc()
     latency.observe(reply.elapsedTime / 1000)
     // private, max-age=0: a browser must not keep a redirect that may be quarantined later

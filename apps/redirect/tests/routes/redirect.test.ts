@@ -99,19 +99,20 @@ describe('GET /:code and /r/:code', () => {
     expect((await svc.app.inject('/ABC123')).statusCode).toBe(404)
   })
 
-  it('records a redirect event and fingerprints, and nothing for inactive links (original §1.9, §4.4)', async () => {
+  it('records a redirect event for a 302 and a fingerprint for every answer but an unparsable path (original §1.9, §4.4)', async () => {
     await quiesce(env.db)
     await env.db.delete(events)
     await env.db.delete(requestFingerprints)
     const hit = (url: string, headers: Record<string, string> = {}) => svc.app.inject({ url, headers, remoteAddress: '203.0.113.9' })
     await hit('/abc123', { referer: 'https://ref.example/page', 'user-agent': 'UA-1' })
-    await hit('/gone1')
-    await hit('/r/gone1')
+    await hit('/gone1', { 'user-agent': 'UA-3' })
+    await hit('/r/gone1', { 'user-agent': 'UA-3' })
     await hit('/nope42', { 'user-agent': 'scanner' })
     await hit('/quar1', { 'user-agent': 'UA-2' })
+    await hit('/quarin', { 'user-agent': 'UA-2' })
     await hit(`/${'z'.repeat(70)}`)
 
-    expect(await waitFor(() => countFingerprints(env.db), 3)).toBe(3)
+    expect(await waitFor(() => countFingerprints(env.db), 6)).toBe(6)
     const evs = await env.db.select().from(events)
     expect(evs).toHaveLength(1)
     expect(evs[0]).toMatchObject({
@@ -123,12 +124,44 @@ describe('GET /:code and /r/:code', () => {
     })
     expect(Math.abs(evs[0]!.timestamp.getTime() - Date.now())).toBeLessThan(60_000)
 
-    const fps = await env.db.select().from(requestFingerprints).orderBy(asc(requestFingerprints.status_code))
+    const fps = await env.db
+      .select()
+      .from(requestFingerprints)
+      .orderBy(asc(requestFingerprints.status_code), asc(requestFingerprints.short_code))
     expect(fps.map((f) => [f.short_code, f.client_ip, f.user_agent, f.status_code, f.is_invalid_short_code, f.is_quarantined, f.is_dead_link])).toEqual([
       ['abc123', '203.0.113.9', 'UA-1', 302, false, false, false],
       ['nope42', '203.0.113.9', 'scanner', 404, true, false, true],
+      // an inactive link: dead, but neither an unknown code nor a quarantined one
+      ['gone1', '203.0.113.9', 'UA-3', 410, false, false, true],
+      ['gone1', '203.0.113.9', 'UA-3', 410, false, false, true],
+      // quarantine wins over inactive
       ['quar1', '203.0.113.9', 'UA-2', 410, false, true, true],
+      ['quarin', '203.0.113.9', 'UA-2', 410, false, true, true],
     ])
+  })
+
+  it('an inactive link’s 410 leaves a fingerprint only: no event, no 302 counted, nothing blocked or invalid', async () => {
+    await quiesce(env.db)
+    await env.db.delete(events)
+    await env.db.delete(requestFingerprints)
+    const sample = async (name: string, labels = '') => {
+      const line = (await svc.app.inject('/metrics')).body.split('\n').find((l) => l.startsWith(`${name}{${labels}`))
+      return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1))
+    }
+    const read = () =>
+      Promise.all([
+        sample('url_redirects_total', 'app_version="v7",status="302"'),
+        sample('url_redirects_total', 'app_version="v7",status="410"'),
+        sample('ghostlink_blocked_requests_total'),
+        sample('ghostlink_invalid_short_code_hits_total'),
+      ])
+    const before = await read()
+    for (let i = 0; i < 5; i++) expect((await svc.app.inject(i % 2 ? '/gone1' : '/r/gone1')).statusCode).toBe(410)
+    const after = await read()
+    expect(after).toEqual([before[0], before[1]! + 5, before[2], before[3]])
+    expect(await waitFor(() => countFingerprints(env.db), 5)).toBe(5)
+    await quiesce(env.db)
+    expect(await env.db.select().from(events)).toEqual([])
   })
 
   it.each([

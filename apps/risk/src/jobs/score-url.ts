@@ -14,7 +14,7 @@ export type ScoreUrlDeps = {
   enabled: boolean
   /** ENABLE_AUTO_BLOCKING: THREAT links are quarantined automatically (source 'auto'). */
   autoBlocking: boolean
-  metrics?: Pick<RiskMetrics, 'riskComputed' | 'autoQuarantined'>
+  metrics?: Pick<RiskMetrics, 'riskComputed' | 'riskThreats' | 'autoQuarantined'>
   /** Called after an automatic quarantine so the Nginx map follows (enqueues a QuarantineSyncJob). */
   onQuarantined?: (code: string) => Promise<void>
 }
@@ -35,6 +35,7 @@ export async function scoreUrl(data: RiskJob, deps: ScoreUrlDeps): Promise<Score
   if (!computed) return { url_id: data.url_id, skipped: 'missing' }
   const { result } = computed
   deps.metrics?.riskComputed.inc({ tier: result.tier })
+  if (result.tier === 'THREAT') deps.metrics?.riskThreats.inc()
 
   let auto_quarantined = false
   if (deps.autoBlocking && result.tier === 'THREAT') {

@@ -1,4 +1,5 @@
 import { quarantinedCodes, riskScores } from '@ghostlink/db'
+import { createRiskMetrics } from '@ghostlink/metrics'
 import { redisKeys } from '@ghostlink/redis'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -140,6 +141,32 @@ describe('scoreUrl: each signal of §4.1 from real rows', () => {
     await env.redis.set(redisKeys(env.prefix).risk(999_999), '{}')
     expect(await scoreUrl({ url_id: 999_999, reason: 'manual' }, deps())).toEqual({ url_id: 999_999, skipped: 'missing' })
     expect(await env.redis.exists(redisKeys(env.prefix).risk(999_999))).toBe(0)
+  })
+})
+
+describe('scoreUrl: metrics', () => {
+  it('counts every computation by tier, and THREAT results in risk_score_threats_total', async () => {
+    const metrics = createRiskMetrics(
+      { version: 'v1', git_sha: 'x', deployed_at: 'now', release_owner: 'me', release_notes_url: '' },
+      { ENABLE_RISK_SCORING: true },
+    )
+    const value = async (name: string, labels = '') => {
+      const text = await metrics.registry.getSingleMetricAsString(name)
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels))
+      return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1))
+    }
+    expect(await value('risk_score_threats_total')).toBe(0)
+    const safe = await insertUrl(env.db)
+    const watch = await insertUrl(env.db, 'https://shop.top/x')
+    await addHealth(env.db, watch.id, 'DEAD', 500)
+    const threat = await insertUrl(env.db, 'https://bad.xyz/a')
+    await addHealth(env.db, threat.id, 'DEAD', 404, 4)
+    await addDeadHits(env.db, threat.short_code, 10)
+    for (const url of [safe, watch, threat, threat]) await scoreUrl({ url_id: url.id, reason: 'manual' }, deps({ metrics }))
+    expect(await value('risk_score_threats_total')).toBe(2)
+    expect(await value('risk_scores_computed_total', 'tier="THREAT"')).toBe(2)
+    expect(await value('risk_scores_computed_total', 'tier="WATCHLIST"')).toBe(1)
+    expect(await value('risk_scores_computed_total', 'tier="SAFE"')).toBe(1)
   })
 })
 
