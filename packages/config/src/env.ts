@@ -59,7 +59,7 @@ export const EnvSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   BULK_BODY_LIMIT_BYTES: positiveInt(20 * 1_048_576),
   DATA_DIR: text('data'),
-  // `pnpm seed`: directory of users.csv/urls.csv/events.csv; blank = ../shared/data, else data/ (packages/db/src/cli/seed.ts)
+  // `pnpm seed`: directory of users.csv/urls.csv/events.csv; blank = data/reference, else data/ (packages/db/src/cli/seed.ts)
   SEED_DIR: text(''),
 
   // Redirect tier
