@@ -26,7 +26,7 @@ afterAll(async () => {
   await tdb.drop()
 })
 
-describe('seed (contract §2, §11.2 item 3)', () => {
+describe('seed (docs/CONTRACT.md#c-2-seed, docs/CONTRACT.md#c-11-2-3)', () => {
   it('loads 399 users and reports the duplicate username at id 37', async () => {
     expect(first.users).toMatchObject({ read: 400, inserted: 399, skipped: 1 })
     expect(first.users.notes.join('\n')).toContain('vividquartz67')

@@ -1,13 +1,14 @@
 import { z } from 'zod'
 
-// Seed README §flags: truthy = true|1|yes|on, case-insensitive, trimmed; anything else (or unset) is false.
+// Flags as the original read them (docs/CONTRACT.md#c-8-3): truthy = true|1|yes|on, case-insensitive, trimmed; anything
+// else is false; unset or blank takes the flag's default.
 const flag = (fallback: boolean) =>
   z
     .string()
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? fallback : /^(true|1|yes|on)$/i.test(v.trim())))
 
-// Blank release variables fall back to their defaults (original §8.2).
+// Blank release variables fall back to their defaults (docs/CONTRACT.md#c-8-2).
 const text = (fallback: string) =>
   z
     .string()

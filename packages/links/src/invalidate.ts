@@ -11,6 +11,6 @@ export async function invalidateLink(redis: Redis | undefined, prefix: string, c
   try {
     await redis.multi().del(keys.link(code)).publish(keys.invalidations, code).exec()
   } catch {
-    // cache is best effort (original §10.3: fail open for cache)
+    // cache is best effort (docs/CONTRACT.md#c-10-3: fail open for cache)
   }
 }

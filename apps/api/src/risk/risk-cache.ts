@@ -3,10 +3,10 @@ import { redisKeys } from '@ghostlink/links'
 import type { Redis } from 'ioredis'
 import { z } from 'zod'
 
-/** original §7: `risk:<url_id>` lives 600 s; every compute overwrites it. */
+/** docs/CONTRACT.md#c-7: `risk:<url_id>` lives 600 s; every compute overwrites it. */
 export const RISK_CACHE_TTL_SECONDS = 600
 
-/** The one shape GET /urls/:id/risk answers with (rewrite-decisions §2: signals is always an object). */
+/** The one shape GET /urls/:id/risk answers with (docs/decisions/rewrite-decisions.md#d-2: signals is always an object). */
 export type RiskView = {
   computed_at: string
   score: number
@@ -45,7 +45,7 @@ export function toRiskView(urlId: number, r: { score: number; tier: RiskView['ti
   }
 }
 
-/** The cached score, or null on a miss, an unreadable entry or Redis being down (cache is best effort, original §10.3). */
+/** The cached score, or null on a miss, an unreadable entry or Redis being down (cache is best effort, docs/CONTRACT.md#c-10-3). */
 export async function readRiskCache(redis: Redis | undefined, prefix: string, urlId: number): Promise<RiskView | null> {
   if (redis?.status !== 'ready') return null
   try {

@@ -23,10 +23,10 @@ const column = <K extends keyof typeof Click>(records: ClickRecord[], field: K) 
 
 /**
  * The batch travels once, as one array per field, and one statement writes both tables: every record becomes a
- * request_fingerprints row (original §2, §4.4: user agent cut to 512, dead link = 404 or 410; a recorded 404 is an
- * unknown code and a recorded 410 a quarantined one, inactive-link 410s are never recorded) and every 302 a
+ * request_fingerprints row (docs/CONTRACT.md#c-2, docs/CONTRACT.md#c-4-4: user agent cut to 512, dead link = 404 or 410;
+ * a recorded 404 is an unknown code and a recorded 410 a quarantined one, inactive-link 410s are never recorded) and every 302 a
  * `redirect` event. Rows are built in SQL, so the writer neither maps nor serialises them (nor the `details` JSON),
- * and the fixed parameter count keeps one prepared statement (decisions/2026-11-26-click-insert-unnest.md).
+ * and the fixed parameter count keeps one prepared statement (docs/decisions/2026-11-26-click-insert-unnest.md).
  * `timestamp without time zone` holds UTC: the epoch milliseconds are converted in SQL.
  */
 async function write(db: Db, batches: ClickBatch[], checkRefs: boolean): Promise<number> {

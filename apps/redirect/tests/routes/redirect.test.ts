@@ -99,7 +99,8 @@ describe('GET /:code and /r/:code', () => {
     expect((await svc.app.inject('/ABC123')).statusCode).toBe(404)
   })
 
-  it('records a redirect event and fingerprints, and nothing for inactive links (original §1.9, §4.4)', async () => {
+  // docs/CONTRACT.md#c-1-9, docs/CONTRACT.md#c-4-4
+  it('records a redirect event and fingerprints, and nothing for inactive links', async () => {
     await quiesce(env.db)
     await env.db.delete(events)
     await env.db.delete(requestFingerprints)

@@ -7,7 +7,7 @@ import { computeAndStoreRisk, type RiskResult } from '@ghostlink/risk'
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
 
-/** original §7: `risk:<url_id>` lives 600 s. */
+/** docs/CONTRACT.md#c-7: `risk:<url_id>` lives 600 s. */
 export const RISK_CACHE_TTL_SECONDS = 600
 
 export type ScoreUrlDeps = {
@@ -28,7 +28,7 @@ export type ScoreUrlOutcome =
   | ({ url_id: number; auto_quarantined: boolean } & RiskResult)
 
 /**
- * Scores one URL over live data with the one implementation (packages/risk, original §4.1), upserts risk_scores,
+ * Scores one URL over live data with the one implementation (packages/risk, docs/CONTRACT.md#c-4-1), upserts risk_scores,
  * refreshes the cache, and quarantines an active THREAT link when auto-blocking is on. Auto-blocking never lifts a
  * quarantine (that stays an operator's decision); a link an operator released is re-quarantined on its next THREAT
  * score while the flag is on.
@@ -78,6 +78,6 @@ async function bestEffort(redis: Redis | undefined, op: (r: Redis) => Promise<un
   try {
     await op(redis)
   } catch {
-    // cache is best effort (original §10.3)
+    // cache is best effort (docs/CONTRACT.md#c-10-3)
   }
 }

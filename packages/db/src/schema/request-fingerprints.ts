@@ -1,6 +1,6 @@
 import { bigserial, boolean, index, integer, pgTable, timestamp, varchar } from 'drizzle-orm/pg-core'
 
-/** One row per request on /<code> and /r/<code> (original §4.4); inactive-link 410s write nothing. */
+/** One row per request on /<code> and /r/<code> (docs/CONTRACT.md#c-4-4); inactive-link 410s write nothing. */
 export const requestFingerprints = pgTable(
   'request_fingerprints',
   {
