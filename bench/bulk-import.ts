@@ -18,7 +18,7 @@ const Fastify = (await import(pathToFileURL(fromApi.resolve('fastify')).href)).d
 
 const USERS = Number(process.argv[2] ?? 100_000)
 const WORK_DIR = fileURLToPath(new URL('../.tmp/bench-bulk', import.meta.url))
-const REFERENCE = fileURLToPath(new URL('../../shared/data/users.csv', import.meta.url))
+const REFERENCE = fileURLToPath(new URL('../data/reference/users.csv', import.meta.url))
 
 async function upload(base: string, path: string, name: string) {
   const form = new FormData()

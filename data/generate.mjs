@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes users.csv, urls.csv and events.csv with the same columns and value shapes as the reference data
-// (original-behaviour §2), streamed row by row so a million URLs never sit in memory. Deterministic per --seed.
+// (docs/CONTRACT.md#c-2-seed), streamed row by row so a million URLs never sit in memory. Deterministic per --seed.
 //   node data/generate.mjs --users 100000 --urls 1000000 --events 2000000 --out data/generated --seed 42
 import { once } from 'node:events'
 import { createWriteStream, mkdirSync } from 'node:fs'

@@ -1,6 +1,6 @@
-// k6 load test of the shortener's real paths (original §10.1, with its flaws fixed):
+// k6 load test of the shortener's real paths (docs/CONTRACT.md#c-10-1, with its flaws fixed):
 // - traffic mix: 58 % POST /shorten, 35 % GET /<code> (no redirect following), 6 % DELETE /urls/<id>, 1 % GET /health;
-// - a 410 for a code this VU deleted itself is a correct answer, not a failure (original §11.2.24);
+// - a 410 for a code this VU deleted itself is a correct answer, not a failure (docs/CONTRACT.md#c-11-2-24);
 // - BASE_URL defaults to the Nginx front door; run from several source IPs or raise the edge limits for a
 //   single-IP run, since the per-IP rate limit would otherwise dominate the result.
 // Usage: k6 run -e BASE_URL=http://127.0.0.1:8080 -e PROFILE=bronze k6/load_test.js

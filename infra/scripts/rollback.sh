@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Roll a service back to its previous image tag, wait for health, record rollback telemetry (original §8.4).
+# Roll a service back to its previous image tag, wait for health, record rollback telemetry (docs/CONTRACT.md#c-8-4).
 #
 #   infra/scripts/rollback.sh [--dry-run|plan] [--detect-minutes N] <api|redirect|prober|risk|click-writer|all> [target_tag]
 #

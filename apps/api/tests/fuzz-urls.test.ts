@@ -136,7 +136,7 @@ describe('fuzzing the URL write routes', () => {
   it('answers every hostile body with a 4xx contract error and changes nothing', async () => {
     for (const [method, url] of targets()) {
       for (const [name, opts] of HOSTILE) {
-        // DELETE ignores unknown keys (contract §1.7): an object body on a live id is a valid delete
+        // DELETE ignores unknown keys (docs/CONTRACT.md#c-1-7): an object body on a live id is a valid delete
         const objectBody = opts.payload !== undefined && typeof opts.payload === 'object' && !Buffer.isBuffer(opts.payload)
         const parsesToObject = objectBody || (/^\{.*\}$/s.test(String(opts.payload ?? '')) && isJsonObject(String(opts.payload)))
         if (method === 'DELETE' && url === `/urls/${targetId}` && parsesToObject) continue

@@ -7,8 +7,8 @@ import { createTestDatabase, type TestDatabase } from '@ghostlink/testing'
 import { and, eq, isNotNull, isNull } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-// The reference CSVs of the original (contract §2) live next to the repository: <repo>/../shared/data.
-const SEED_DIR = fileURLToPath(new URL('../../../../shared/data', import.meta.url))
+// The reference CSVs of the original (docs/CONTRACT.md#c-2-seed), committed in data/reference.
+const SEED_DIR = fileURLToPath(new URL('../../../data/reference', import.meta.url))
 const DB_PACKAGE = fileURLToPath(new URL('../../../packages/db', import.meta.url))
 
 let tdb: TestDatabase
@@ -26,7 +26,7 @@ afterAll(async () => {
   await tdb.drop()
 })
 
-describe('seed (contract §2, §11.2 item 3)', () => {
+describe('seed (docs/CONTRACT.md#c-2-seed, docs/CONTRACT.md#c-11-2-3)', () => {
   it('loads 399 users and reports the duplicate username at id 37', async () => {
     expect(first.users).toMatchObject({ read: 400, inserted: 399, skipped: 1 })
     expect(first.users.notes.join('\n')).toContain('vividquartz67')
@@ -69,11 +69,12 @@ describe('seed (contract §2, §11.2 item 3)', () => {
     await db.delete(users).where(eq(users.id, 401))
   })
 
-  it('is idempotent: `pnpm seed` run again inserts nothing and prints a summary per table', async () => {
-    const { stdout } = await promisify(execFile)('node', ['--conditions=development', '--import', 'tsx', 'src/cli/seed.ts', SEED_DIR], {
+  it('is idempotent: `pnpm seed` with no argument reads data/reference again and inserts nothing', async () => {
+    const { stdout } = await promisify(execFile)('node', ['--conditions=development', '--import', 'tsx', 'src/cli/seed.ts'], {
       cwd: DB_PACKAGE,
-      env: { ...process.env, DATABASE_URL: tdb.url },
+      env: { ...process.env, DATABASE_URL: tdb.url, SEED_DIR: '' },
     })
+    expect(stdout).toContain(`seeding from ${SEED_DIR}`)
     expect(stdout).toMatch(/users\s+read 400, inserted 0, skipped 400/)
     expect(stdout).toMatch(/urls\s+read 2000, inserted 0, skipped 2000/)
     expect(stdout).toMatch(/events read 3422, inserted 0, skipped 3422/)

@@ -33,7 +33,7 @@ const probe = {
 
 const workers = await startProberWorkers({ config, db, connection: redis, logger, metrics, probe })
 
-// a current count over active links: on a timer, never per scrape (rewrite-decisions §2)
+// a current count over active links: on a timer, never per scrape (docs/decisions/rewrite-decisions.md#d-2)
 const refreshDead = () => refreshDeadGauge(db, metrics).catch((err) => logger.warn({ err }, 'dead gauge refresh failed'))
 const deadTimer = setInterval(refreshDead, 30_000)
 void refreshDead()

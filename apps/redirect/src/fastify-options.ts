@@ -5,7 +5,7 @@ import { trustedProxies } from './http/trusted-proxies.js'
 
 /** Server options shared by server.ts and the tests, so both see the same client-IP rules. */
 export const fastifyOptions = (config: Config): FastifyServerOptions => ({
-  // req.ip comes from X-Forwarded-For only when the socket peer is a trusted proxy (rewrite-decisions §2)
+  // req.ip comes from X-Forwarded-For only when the socket peer is a trusted proxy (docs/decisions/rewrite-decisions.md#d-2)
   trustProxy: trustedProxies(config.TRUSTED_PROXIES),
   // one log line per redirect would cost more than the redirect; Nginx keeps the access log
   logController: new LogController({ disableRequestLogging: true }),

@@ -14,7 +14,7 @@ export type OpenedDeps = RedirectAppOptions & {
 
 /**
  * Opens the connections the redirect tier needs and wires lookup, click pipeline and metrics. Used by server.ts
- * and by the tests, so both run the same wiring (conventions §2 puts this in server.ts; shared here to test it).
+ * and by the tests, so both run the same wiring (it would usually sit in server.ts; shared here to test it).
  */
 export async function openDeps(config: Config, log: FastifyBaseLogger, overrides: { claimIdleMs?: number } = {}): Promise<OpenedDeps> {
   const db = createDb(config.databaseUrl, config.DATABASE_POOL_MAX)

@@ -21,7 +21,7 @@ const metrics = createRiskMetrics(config.release, config.flags)
 
 const workers = await startRiskWorkers({ config, db, connection: redis, logger, metrics })
 
-// gauges on a timer, never a table scan per scrape (rewrite-decisions §2)
+// gauges on a timer, never a table scan per scrape (docs/decisions/rewrite-decisions.md#d-2)
 const refreshGauges = () => refreshRiskGauges(db, metrics, config.flags).catch((err) => logger.warn({ err }, 'gauge refresh failed'))
 // every copy re-renders its map file: a missed sync job or a row changed by hand still reaches Nginx
 const resyncMap = () => workers.syncMap('periodic').catch((err) => logger.error({ err }, 'quarantine map sync failed'))

@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 /**
  * One answered request on /<code> or /r/<code>, as handed off by the hot path. Every record becomes a
- * request_fingerprints row (original §4.4); a 302 also becomes a `redirect` event (original §1.9 step 5).
+ * request_fingerprints row (docs/CONTRACT.md#c-4-4); a 302 also becomes a `redirect` event (docs/CONTRACT.md#c-1-9 step 5).
  *
  * A positional tuple, not a keyed object: one is built on every redirect and serialised in bulk, and a tuple is
  * cheaper to allocate, to stringify and to ship (docs/decisions/2026-11-26-click-record-tuples.md).

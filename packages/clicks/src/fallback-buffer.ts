@@ -19,7 +19,7 @@ export type FallbackBuffer = ReturnType<typeof createFallbackBuffer>
 
 /**
  * Where clicks go when Redis cannot take them: held in memory (bounded) and inserted into Postgres by this replica
- * in batches (rewrite-decisions §3). A failed insert keeps the batch at the head and retries on the next tick.
+ * in batches (docs/decisions/rewrite-decisions.md#d-3). A failed insert keeps the batch at the head and retries on the next tick.
  */
 export function createFallbackBuffer(opts: FallbackBufferOptions) {
   let batches: ClickBatch[] = []

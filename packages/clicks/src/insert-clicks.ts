@@ -23,7 +23,7 @@ const column = <K extends keyof typeof Click>(records: ClickRecord[], field: K) 
 
 /**
  * The batch travels once, as one array per field, and one statement writes both tables: every record becomes a
- * request_fingerprints row (original §2, §4.4: user agent cut to 512, dead link = 404 or 410; a recorded 404 is an
+ * request_fingerprints row (docs/CONTRACT.md#c-2, #c-4-4: user agent cut to 512, dead link = 404 or 410; a recorded 404 is an
  * unknown code, a recorded 410 a quarantined one and a recorded -410, ClickStatus.inactive, an inactive link's 410,
  * stored as 410 but neither invalid nor quarantined) and every 302 a `redirect` event. Rows are built in SQL, so the writer neither maps nor serialises them (nor the `details` JSON),
  * and the fixed parameter count keeps one prepared statement (decisions/2026-11-26-click-insert-unnest.md).

@@ -1,13 +1,14 @@
 import { z } from 'zod'
 
-// Seed README §flags: truthy = true|1|yes|on, case-insensitive, trimmed; anything else (or unset) is false.
+// Flags as the original read them (docs/CONTRACT.md#c-8-3): truthy = true|1|yes|on, case-insensitive, trimmed; anything
+// else is false; unset or blank takes the flag's default.
 const flag = (fallback: boolean) =>
   z
     .string()
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? fallback : /^(true|1|yes|on)$/i.test(v.trim())))
 
-// Blank release variables fall back to their defaults (original §8.2).
+// Blank release variables fall back to their defaults (docs/CONTRACT.md#c-8-2).
 const text = (fallback: string) =>
   z
     .string()
@@ -59,7 +60,7 @@ export const EnvSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   BULK_BODY_LIMIT_BYTES: positiveInt(20 * 1_048_576),
   DATA_DIR: text('data'),
-  // `pnpm seed`: directory of users.csv/urls.csv/events.csv; blank = ../shared/data, else data/ (packages/db/src/cli/seed.ts)
+  // `pnpm seed`: directory of users.csv/urls.csv/events.csv; blank = data/reference, else data/ (packages/db/src/cli/seed.ts)
   SEED_DIR: text(''),
 
   // Redirect tier

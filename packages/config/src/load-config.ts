@@ -4,7 +4,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-/** DATABASE_URL wins when it is a valid postgres URL; otherwise the DATABASE_* parts build one (original §8.3). */
+/** DATABASE_URL wins when it is a valid postgres URL; otherwise the DATABASE_* parts build one (docs/CONTRACT.md#c-8-3). */
 function databaseUrlFrom(env: Env): string {
   if (env.DATABASE_URL && /^postgres(ql)?:\/\/.+/.test(env.DATABASE_URL)) return env.DATABASE_URL
   const user = encodeURIComponent(env.DATABASE_USER)

@@ -6,7 +6,7 @@ export const MALFORMED_BODY = Symbol('malformed-body')
 export const NON_JSON_BODY = Symbol('non-json-body')
 
 /**
- * Contract §1.0: a body is parsed only when its content type is JSON; malformed JSON or a non-JSON content type
+ * docs/CONTRACT.md#c-1-0: a body is parsed only when its content type is JSON; malformed JSON or a non-JSON content type
  * must become `400 Missing request body` in the handler, not a framework 400/415.
  */
 export function installLenientBodyParsers(app: FastifyInstance): void {
@@ -35,7 +35,7 @@ export function requireJsonObject(body: unknown): JsonObject {
   return body
 }
 
-/** Like requireJsonObject, but an absent body means `{}` (DELETE, contract §1.7). */
+/** Like requireJsonObject, but an absent body means `{}` (DELETE, docs/CONTRACT.md#c-1-7). */
 export function optionalJsonObject(body: unknown): JsonObject {
   if (body === undefined) return {}
   return requireJsonObject(body)

@@ -15,14 +15,14 @@ const DB_DOWN_CODES = new Set([
   '57P03',
 ])
 
-/** Postgres unreachable or shutting down: the contract answers 503 `Service unavailable` (original §1.0 DB guard). */
+/** Postgres unreachable or shutting down: the contract answers 503 `Service unavailable` (docs/CONTRACT.md#c-1-0 DB guard). */
 const isDatabaseDown = (err: unknown) => {
   const code = (err as { code?: unknown } | null)?.code
   return typeof code === 'string' && DB_DOWN_CODES.has(code)
 }
 
 /**
- * Cross-cutting contract (original §1.0, rewrite-decisions §2): `X-GhostLink-Version` on every response,
+ * Cross-cutting contract (docs/CONTRACT.md#c-1-0, docs/decisions/rewrite-decisions.md#d-2): `X-GhostLink-Version` on every response,
  * `{ error, code }` for every error, JSON 404/405 instead of HTML, and no internal message ever leaks in a 500.
  */
 export const contractPlugin = fp(

@@ -14,7 +14,7 @@ export const Forbidden = () => new HttpError(403, 'Forbidden')
 export const NotFound = (message = 'Not found') => new HttpError(404, message)
 export const Conflict = (message: string) => new HttpError(409, message)
 export const Unprocessable = (message: string) => new HttpError(422, message)
-/** The answer of the redirect paths for a quarantined code (original §1.9 step 1), also rendered by Nginx's map. */
+/** The answer of the redirect paths for a quarantined code (docs/CONTRACT.md#c-1-9 step 1), also rendered by Nginx's map. */
 export const Quarantined = () => new HttpError(410, 'This short code has been quarantined due to suspicious activity')
 export const ServiceUnavailable = () => new HttpError(503, 'Service unavailable')
 

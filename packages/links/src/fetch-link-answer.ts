@@ -12,7 +12,7 @@ const Row = z.object({
 
 /**
  * One query answers both questions: the link (if any) and whether the code is quarantined — a code can be
- * quarantined without any link having it (original §4.3). `(select 1)` left join keeps exactly one row either way,
+ * quarantined without any link having it (docs/CONTRACT.md#c-4-3). `(select 1)` left join keeps exactly one row either way,
  * and both sides use their unique index (a full join on an OR condition would not).
  * Sent through the postgres.js client drizzle wraps: a prepared statement, no query building per call (this runs
  * on every redirect while Redis is down).

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 
-/** What a short code resolves to: everything a redirect needs, so a cache hit reads no database (rewrite-decisions §3). */
+/**
+ * What a short code resolves to: everything a redirect needs, so a cache hit reads no database
+ * (docs/decisions/rewrite-decisions.md#d-3).
+ */
 export type LinkAnswer =
   | { kind: 'found'; id: number; user_id: number | null; original_url: string; is_active: boolean; quarantined: boolean }
   | { kind: 'missing'; quarantined: boolean }

@@ -32,9 +32,9 @@ export type LinkLookup = {
 type Flight = { promise: Promise<LinkAnswer>; invalidated: boolean }
 
 /**
- * Short code → answer through in-process LRU → Redis → Postgres (rewrite-decisions §3). Concurrent misses for one
+ * Short code → answer through in-process LRU → Redis → Postgres (docs/decisions/rewrite-decisions.md#d-3). Concurrent misses for one
  * code share one resolution (one DB query in flight per code). Redis errors never fail a lookup: they fall through
- * to Postgres (original §7: the cache fails open). Used by the redirect tier and by the API's GET /urls/<code>.
+ * to Postgres (docs/CONTRACT.md#c-7: the cache fails open). Used by the redirect tier and by the API's GET /urls/<code>.
  */
 export function createLinkLookup(opts: LinkLookupOptions): LinkLookup {
   const keys = redisKeys(opts.prefix)

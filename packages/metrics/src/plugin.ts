@@ -54,7 +54,7 @@ export const metricsPlugin = fp(
     if (path === null) return
     app.get(path, async (_req, reply) => {
       await opts.beforeScrape?.()
-      // contract §6.1: exact content type asserted by the original's tests
+      // docs/CONTRACT.md#c-6-1: exact content type asserted by the original's tests
       reply.header('content-type', 'text/plain; charset=utf-8')
       return opts.registry.metrics()
     })

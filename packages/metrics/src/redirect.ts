@@ -8,7 +8,7 @@ export function createRedirectMetrics(release: ReleaseLabels, flags: Record<stri
   return {
     ...common,
     // the three metrics touched on every redirect are tallies (tally.ts): bind a child with labels() once
-    // status is the answer class (302, 404, 410); never a per-code label (rewrite-decisions §2)
+    // status is the answer class (302, 404, 410); never a per-code label (docs/decisions/rewrite-decisions.md#d-2)
     redirects: new TallyCounter({
       name: 'url_redirects_total',
       help: 'Answers on /<code> and /r/<code> by status',

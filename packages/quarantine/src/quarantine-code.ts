@@ -8,7 +8,7 @@ export type QuarantineInput = { short_code: string; actor: string; reason?: stri
 
 /**
  * Adds a code to the quarantine list with an audit row (one transaction), then drops every replica's cached answer
- * so the redirect tier sees it at once (rewrite-decisions §3). Already quarantined: nothing changes, created=false.
+ * so the redirect tier sees it at once (docs/decisions/rewrite-decisions.md#d-3). Already quarantined: nothing changes, created=false.
  */
 export async function quarantineCode(deps: QuarantineDeps, input: QuarantineInput): Promise<{ created: boolean; entry: QuarantinedCode }> {
   const reason = input.reason ?? null

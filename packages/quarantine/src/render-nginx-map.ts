@@ -6,9 +6,9 @@ const HEADER = [
 ]
 
 /**
- * The Nginx map entries for the quarantine list (original §4.3 used `~^/<code>$ 1;` and blocked only /<code>).
+ * The Nginx map entries for the quarantine list (the original used `~^/<code>$ 1;` and blocked only /<code>, docs/CONTRACT.md#c-4-3).
  * Exact-match keys (hashed, no regex) cover /<code>, /r/<code> and /urls/<code>. An all-digit code gets no
- * /urls/ entry: /urls/<digits> is the URL-by-id route (contract §1.5), not the short-code alias.
+ * /urls/ entry: /urls/<digits> is the URL-by-id route (docs/CONTRACT.md#c-1-5), not the short-code alias.
  */
 export function renderNginxMap(codes: Iterable<string>): string {
   const lines = [...HEADER]

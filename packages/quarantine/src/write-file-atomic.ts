@@ -14,7 +14,7 @@ export async function readTextOrNull(path: string): Promise<string | null> {
 
 /**
  * Writes through a temp file in the same directory and renames it over the target, so Nginx never reads a
- * half-written map (original §4.3 used temp + mv too).
+ * half-written map (the original used temp + mv too, docs/CONTRACT.md#c-4-3).
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true })

@@ -7,7 +7,7 @@ export function isReady(redis: Redis | undefined): redis is Redis {
 
 /**
  * Runs a cache operation only when Redis is connected, and swallows its failure: Redis is a cache here, so its
- * absence never fails a request (docs/CONTRACT.md §10.3, fail open for cache). Returns undefined when skipped or failed.
+ * absence never fails a request (docs/CONTRACT.md#c-10-3, fail open for cache). Returns undefined when skipped or failed.
  */
 export async function bestEffort<T>(redis: Redis | undefined, op: (r: Redis) => Promise<T>): Promise<T | undefined> {
   if (!isReady(redis)) return undefined

@@ -3,7 +3,7 @@ import { isReady } from './best-effort.js'
 
 /**
  * A Redis client that never blocks a request on a dead server: no offline queue (commands fail at once while
- * disconnected), one retry per command, and endless background reconnects (rewrite-decisions §2: Redis comes back).
+ * disconnected), one retry per command, and endless background reconnects (docs/decisions/rewrite-decisions.md#d-2: Redis comes back).
  */
 export function createRedis(url: string, name: string): Redis {
   return new Redis(url, {
@@ -25,7 +25,7 @@ export function createBlockingRedis(url: string, name: string): Redis {
   })
 }
 
-/** 'ok' | 'error' (connected but the ping failed) | 'unavailable' (not connected), as /health reports it (original §8.1). */
+/** 'ok' | 'error' (connected but the ping failed) | 'unavailable' (not connected), as /health reports it (docs/CONTRACT.md#c-8-1). */
 export async function redisStatus(redis: Redis | undefined): Promise<'ok' | 'error' | 'unavailable'> {
   if (!isReady(redis)) return 'unavailable'
   try {

@@ -1,8 +1,8 @@
 /** Every Redis key and channel GhostLink uses, under the deployment's prefix (REDIS_PREFIX). */
 export const redisKeys = (prefix: string) => ({
-  /** Cached lookup result for a short code (original §7 `url:<code>`, now holding the whole answer). */
+  /** Cached lookup result for a short code (`url:<code>` of docs/CONTRACT.md#c-7, now holding the whole answer). */
   link: (code: string) => `${prefix}url:${code}`,
-  /** Cached risk score (original §7 `risk:<id>`). */
+  /** Cached risk score (`risk:<id>` of docs/CONTRACT.md#c-7). */
   risk: (urlId: number) => `${prefix}risk:${urlId}`,
   /** Pub/sub channel: a message is a short code whose cached answer every replica must drop. */
   invalidations: `${prefix}links:invalidate`,

@@ -6,7 +6,7 @@ import { type RiskResult, scoreRisk } from './score.js'
 export type ComputedRisk = { view: RiskView; result: RiskResult }
 
 /**
- * Scores the URL over live data (docs/CONTRACT.md §4.1), upserts risk_scores and refreshes `risk:<id>`.
+ * Scores the URL over live data (docs/CONTRACT.md#c-4-1), upserts risk_scores and refreshes `risk:<id>`.
  * The one implementation: the risk worker calls it for every job, the API when it computes inline.
  * Null (and the cache entry dropped) when the URL is gone.
  */

@@ -3,7 +3,7 @@ import { bestEffort, redisKeys } from '@ghostlink/redis'
 import type { Redis } from 'ioredis'
 import { z } from 'zod'
 
-/** `risk:<url_id>` lives 600 s (docs/CONTRACT.md §7); every compute overwrites it. */
+/** `risk:<url_id>` lives 600 s (docs/CONTRACT.md#c-7); every compute overwrites it. */
 export const RISK_CACHE_TTL_SECONDS = 600
 
 /** The one shape GET /urls/:id/risk answers with and the cache holds (signals is always an object). */

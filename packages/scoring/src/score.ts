@@ -1,6 +1,6 @@
 import type { RiskTier } from '@ghostlink/db'
 
-/** Original §4.1: TLDs that add 20 points. */
+/** docs/CONTRACT.md#c-4-1: TLDs that add 20 points. */
 export const SUSPICIOUS_TLDS = new Set(['zip', 'top', 'click', 'xyz', 'gq', 'tk', 'ml', 'work', 'link'])
 
 export type RiskInputs = {
@@ -41,7 +41,7 @@ export function tldOf(url: string): string | null {
   return dot === -1 ? null : host.slice(dot + 1)
 }
 
-/** The five additive signals of original §4.1; the score is capped at 100. */
+/** The five additive signals of docs/CONTRACT.md#c-4-1; the score is capped at 100. */
 export function scoreRisk(inputs: RiskInputs): RiskResult {
   const signals: RiskSignals = {}
   let score = 0

@@ -8,7 +8,7 @@ const health = (health_status: string, status_code: number | null, redirect_chai
   redirect_chain_length,
 })
 
-describe('scoreRisk (original §4.1)', () => {
+describe('scoreRisk (docs/CONTRACT.md#c-4-1)', () => {
   it('scores a clean link SAFE with no signals', () => {
     expect(scoreRisk(base)).toEqual({ score: 0, tier: 'SAFE', signals: {} })
   })

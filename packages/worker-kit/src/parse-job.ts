@@ -1,7 +1,7 @@
 import { type Job, UnrecoverableError } from 'bullmq'
 import type { z } from 'zod'
 
-/** The job's payload parsed by `schema`; an invalid payload fails the job for good (conventions §10: no retries). */
+/** The job's payload parsed by `schema`; an invalid payload fails the job for good (no retries: a retry cannot make it valid). */
 export function parseJob<T extends z.ZodType>(schema: T, job: Job): z.infer<T> {
   const r = schema.safeParse(job.data)
   if (!r.success) throw new UnrecoverableError(`invalid ${job.name} payload`)

@@ -28,8 +28,8 @@ async function assertUserExists(db: Db, userId: number): Promise<void> {
 }
 
 /**
- * POST /events in the contract's order (§1.13; first failing rule wins): url_id missing/invalid → url exists →
- * event_type → user_id invalid/exists/owner → details → referrer. `details` are stored (rewrite-decisions §2).
+ * POST /events in the contract's order (docs/CONTRACT.md#c-1-13; first failing rule wins): url_id missing/invalid → url exists →
+ * event_type → user_id invalid/exists/owner → details → referrer. `details` are stored (docs/decisions/rewrite-decisions.md#d-2).
  */
 export async function createEvent(db: Db, body: JsonObject) {
   const urlId = parseUrlId(body.url_id)

@@ -1,6 +1,6 @@
 import type { Event } from '@ghostlink/db'
 
-/** contract §1.13 event object plus `timestamp` (ISO) and `details` (rewrite-decisions §2). */
+/** docs/CONTRACT.md#c-1-13 event object plus `timestamp` (ISO) and `details` (docs/decisions/rewrite-decisions.md#d-2). */
 export const toEventObject = (e: Event) => ({
   id: e.id,
   event_type: e.event_type,

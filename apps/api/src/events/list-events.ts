@@ -3,7 +3,7 @@ import { and, asc, eq, type SQL } from 'drizzle-orm'
 import { type ListEventsQuery, MAX_DB_INT } from '../schemas/events.js'
 import { toEventObject } from './event-object.js'
 
-/** contract §1.13: filters url_id, user_id, event_type; ordered by id; page/per_page (default 100, cap 1000). */
+/** docs/CONTRACT.md#c-1-13: filters url_id, user_id, event_type; ordered by id; page/per_page (default 100, cap 1000). */
 export async function listEvents(db: Db, q: ListEventsQuery) {
   // An id outside the int range or a NUL in the type can match no row (and must not reach Postgres as a bad parameter).
   const outOfRange = (n: number | undefined) => n !== undefined && (n < -MAX_DB_INT - 1 || n > MAX_DB_INT)

@@ -7,7 +7,7 @@ import { createUrlGaugeRefresher } from './url-gauges.js'
 
 /**
  * The API's `beforeScrape`: URL gauges (memoised, see url-gauges.ts) and the rollback gauges from
- * ROLLBACK_STATE_FILE (a small file, re-read each scrape as the original did, §8.4). A database outage leaves
+ * ROLLBACK_STATE_FILE (a small file, re-read each scrape as the original did, docs/CONTRACT.md#c-8-4). A database outage leaves
  * the last gauge values in place rather than failing the scrape.
  */
 export function createApiBeforeScrape(deps: { db: Db; config: Config; metrics: ApiMetrics; log: FastifyBaseLogger }) {

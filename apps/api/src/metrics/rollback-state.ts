@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 
 type SettableGauge = { set(value: number): void }
 
-/** Keys of the rollback script's state file (original §8.4) and the gauge each one feeds. */
+/** Keys of the rollback script's state file (docs/CONTRACT.md#c-8-4) and the gauge each one feeds. */
 export const ROLLBACK_KEYS = [
   'ROLLBACKS_TOTAL',
   'MEAN_TIME_TO_DETECT_MINUTES',
@@ -12,7 +12,7 @@ export const ROLLBACK_KEYS = [
 ] as const
 export type RollbackState = Record<(typeof ROLLBACK_KEYS)[number], number>
 
-/** Parses `KEY=value` lines; a missing key or an unparsable value is 0 (original §8.4). */
+/** Parses `KEY=value` lines; a missing key or an unparsable value is 0 (docs/CONTRACT.md#c-8-4). */
 export function parseRollbackState(text: string): RollbackState {
   const values = new Map<string, string>()
   for (const line of text.split(/\r?\n/)) {

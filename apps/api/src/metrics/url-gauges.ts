@@ -8,8 +8,8 @@ export type UrlGauges = { active: SettableGauge; inactive: SettableGauge }
 type SettableGauge = { set(value: number): void }
 
 /**
- * `urls_active_total` / `urls_inactive_total` (original §6.1) from one `count(*) filter` query, run at most once per
- * 15 s whatever the scrape rate (rewrite-decisions §2: metrics never scan a table on every scrape). Concurrent
+ * `urls_active_total` / `urls_inactive_total` (docs/CONTRACT.md#c-6-1) from one `count(*) filter` query, run at most once per
+ * 15 s whatever the scrape rate (docs/decisions/rewrite-decisions.md#d-2: metrics never scan a table on every scrape). Concurrent
  * scrapes share one query; a failed query keeps the last values.
  */
 export function createUrlGaugeRefresher(db: Db, gauges: UrlGauges, memoMs = URL_GAUGE_MEMO_MS, now = () => Date.now()) {

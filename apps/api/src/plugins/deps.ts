@@ -6,7 +6,7 @@ import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
 import type { Queue } from 'bullmq'
 
-/** What every route may need. Redis and the risk queue are optional: the API works without them (original §7). */
+/** What every route may need. Redis and the risk queue are optional: the API works without them (docs/CONTRACT.md#c-7). */
 export type ApiDeps = {
   config: Config
   db: Db

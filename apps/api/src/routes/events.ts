@@ -4,7 +4,7 @@ import { createEvent } from '../events/create-event.js'
 import { listEvents } from '../events/list-events.js'
 import { ListEventsQuery } from '../schemas/events.js'
 
-/** /events routes (contract §1.13). */
+/** /events routes (docs/CONTRACT.md#c-1-13). */
 export default async function eventRoutes(app: FastifyInstance) {
   // GET /events — filters url_id, user_id, event_type; bare array ordered by id
   app.get('/events', async (req) => listEvents(app.db, ListEventsQuery.parse(req.query ?? {})))

@@ -2,7 +2,7 @@ import { pingDb } from '@ghostlink/db'
 import { redisStatus } from '@ghostlink/redis'
 import type { FastifyInstance } from 'fastify'
 
-// GET /health — DB and Redis status, release metadata and feature flags (contract §8.1)
+// GET /health — DB and Redis status, release metadata and feature flags (docs/CONTRACT.md#c-8-1)
 export default async function healthRoutes(app: FastifyInstance) {
   app.get('/health', async (_req, reply) => {
     const base = { ...app.config.release, feature_flags: app.config.flags }

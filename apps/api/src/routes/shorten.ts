@@ -7,7 +7,7 @@ import { urlContext } from '../urls/url-context.js'
 export default async function shortenRoutes(app: FastifyInstance) {
   const ctx = urlContext(app)
 
-  // POST /shorten — create a short URL, compact answer with exactly two keys (contract §1.2)
+  // POST /shorten — create a short URL, compact answer with exactly two keys (docs/CONTRACT.md#c-1-2)
   app.post('/shorten', async (req, reply) => {
     const input = await parseShortenInput(app.db, requireJsonObject(req.body))
     const row = await createShortUrl(ctx, input)

@@ -4,8 +4,9 @@ import { bulkStatus, toBulkResponse } from '../users/bulk-response.js'
 import { importFromDataDir, importFromUpload } from '../users/import-users-request.js'
 
 /**
- * POST /users/bulk — CSV import (contract §1.12, rewrite-decisions §2): a multipart upload (field `file`) or the
- * JSON form `{file, row_count}` naming a file in DATA_DIR. Encapsulated so multipart parsing applies to this route only.
+ * POST /users/bulk — CSV import (docs/CONTRACT.md#c-1-12, docs/decisions/rewrite-decisions.md#d-2): a multipart upload
+ * (field `file`) or the JSON form `{file, row_count}` naming a file in DATA_DIR. Encapsulated so multipart parsing applies
+ * to this route only.
  */
 export default async function usersBulkRoutes(app: FastifyInstance) {
   await app.register(multipart, {

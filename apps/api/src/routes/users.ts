@@ -8,12 +8,12 @@ import { listUsers } from '../users/list-users.js'
 import { updateUserOrThrow } from '../users/update-user.js'
 import { toUserObject } from '../users/user-object.js'
 
-/** Every /users route except the bulk import (contract §1.11). */
+/** Every /users route except the bulk import (docs/CONTRACT.md#c-1-11). */
 export default async function userRoutes(app: FastifyInstance) {
-  // GET /users — bare array, page/per_page (contract §1.11)
+  // GET /users — bare array, page/per_page (docs/CONTRACT.md#c-1-11)
   app.get('/users', async (req) => listUsers(app.db, ListUsersQuery.parse(req.query ?? {})))
 
-  // POST /users — create (contract §1.11)
+  // POST /users — create (docs/CONTRACT.md#c-1-11)
   app.post('/users', async (req, reply) => {
     const user = parseNewUser(requireJsonObject(req.body))
     return reply.code(201).send(toUserObject(await createUser(app.db, user)))
@@ -22,7 +22,7 @@ export default async function userRoutes(app: FastifyInstance) {
   // GET /users/:id
   app.get('/users/:id', async (req) => toUserObject(await findUserOrThrow(app.db, parseIdParam(req.params))))
 
-  // PUT and PATCH /users/:id — same partial-update semantics for both verbs; order: body → 404 → fields (contract §1.11)
+  // PUT and PATCH /users/:id — same partial-update semantics for both verbs; order: body → 404 → fields (docs/CONTRACT.md#c-1-11)
   const update = async (req: { body: unknown; params: unknown }) => {
     const body = requireJsonObject(req.body)
     const current = await findUserOrThrow(app.db, parseIdParam(req.params))
@@ -31,6 +31,6 @@ export default async function userRoutes(app: FastifyInstance) {
   app.put('/users/:id', update)
   app.patch('/users/:id', update)
 
-  // DELETE /users/:id — hard delete (contract §1.11)
+  // DELETE /users/:id — hard delete (docs/CONTRACT.md#c-1-11)
   app.delete('/users/:id', async (req) => deleteUserOrThrow(app.db, parseIdParam(req.params)))
 }

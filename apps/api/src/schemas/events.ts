@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { MAX_DB_INT, pageQuery } from './users.js'
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v)
-// contract §1.13: a filter that is not an integer is ignored (undefined); one beyond a Postgres int matches nothing.
+// docs/CONTRACT.md#c-1-13: a filter that is not an integer is ignored (undefined); one beyond a Postgres int matches nothing.
 const idFilter = z.preprocess(first, z.string().regex(/^\s*[+-]?\d+\s*$/).transform(Number)).optional().catch(undefined)
 
 export const ListEventsQuery = z.object({
@@ -19,7 +19,7 @@ export const ListEventsQuery = z.object({
 })
 export type ListEventsQuery = z.infer<typeof ListEventsQuery>
 
-/** The three POST /events errors without `code` (contract §1.0, kept byte for byte by rewrite-decisions §1). */
+/** The three POST /events errors without `code` (docs/CONTRACT.md#c-1-0), kept byte for byte (docs/decisions/rewrite-decisions.md#d-1). */
 export const InvalidUrlIdNoCode = () => new HttpError(404, 'invalid url_id', false)
 export const InvalidUserIdNoCode = () => new HttpError(404, 'invalid user_id', false)
 export const DetailsNotObject = () => new HttpError(400, 'details must be an object', false)
@@ -38,7 +38,7 @@ export const parseUrlId = (v: unknown): number => {
   return r.data
 }
 
-/** event_type: non-blank (400 Missing), then at most 50 characters, no control characters (400 Invalid, §11.2 item 6). */
+/** event_type: non-blank (400 Missing), then at most 50 characters, no control characters (400 Invalid, docs/CONTRACT.md#c-11-2-6). */
 export const parseEventType = (v: unknown): string => {
   const r = z.string().transform((s) => s.trim()).pipe(z.string().min(1)).safeParse(v)
   if (!r.success) throw BadRequest('Missing event_type')
@@ -63,7 +63,7 @@ export const parseDetails = (v: unknown): JsonObject | null => {
 
 const Referrer = z.string().refine((s) => chars(s) <= 2048 && !s.includes('\u0000'))
 
-/** contract §1.13 step 7: top-level `referrer` if truthy, else `details.referrer`; at most 2048 characters. */
+/** docs/CONTRACT.md#c-1-13 step 7: top-level `referrer` if truthy, else `details.referrer`; at most 2048 characters. */
 export const parseReferrer = (top: unknown, details: JsonObject | null): string | null => {
   if (top !== undefined && top !== null && top !== '' && top !== false && top !== 0) {
     const r = Referrer.safeParse(top)

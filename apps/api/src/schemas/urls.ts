@@ -24,7 +24,7 @@ function isHttpUrl(s: string): boolean {
   }
 }
 
-/** contract §1.2 step 3 + rewrite-decisions §2: http(s) with a host, at most 2048 characters. */
+/** docs/CONTRACT.md#c-1-2 step 3 + docs/decisions/rewrite-decisions.md#d-2: http(s) with a host, at most 2048 characters. */
 export const OriginalUrl = z
   .string()
   .transform((s) => s.trim())
@@ -32,7 +32,7 @@ export const OriginalUrl = z
   .refine(noControlChars)
   .refine(isHttpUrl)
 
-/** rewrite-decisions §2: ASCII `[A-Za-z0-9]{1,10}` after trimming, and never a reserved word. */
+/** docs/decisions/rewrite-decisions.md#d-2: ASCII `[A-Za-z0-9]{1,10}` after trimming, and never a reserved word. */
 export const CustomCode = z
   .string()
   .transform((s) => s.trim())
@@ -40,7 +40,7 @@ export const CustomCode = z
   .refine((s) => !isReservedCode(s))
 
 /**
- * contract §1.2 step 5: the original coerced with Python's int(): numeric strings pass, floats truncate (1.9 → 1),
+ * docs/CONTRACT.md#c-1-2 step 5: the original coerced with Python's int(): numeric strings pass, floats truncate (1.9 → 1),
  * booleans and "1.0"/"abc" fail; the result must be > 0.
  */
 export const UserIdInput = z
@@ -54,7 +54,7 @@ export const UserIdInput = z
   .transform((n) => Math.trunc(n))
   .pipe(z.number().int().positive())
 
-/** contract §1.2 step 6 + rewrite-decisions §2: null or a string of at most 255 characters. */
+/** docs/CONTRACT.md#c-1-2 step 6 + docs/decisions/rewrite-decisions.md#d-2: null or a string of at most 255 characters. */
 export const Title = z
   .string()
   .refine(maxChars(255))
@@ -63,7 +63,7 @@ export const Title = z
 
 export const IsActive = z.boolean()
 
-/** contract §1.6 step 2: the only keys PUT/PATCH accept. */
+/** docs/CONTRACT.md#c-1-6 step 2: the only keys PUT/PATCH accept. */
 export const UPDATE_KEYS = new Set(['original_url', 'title', 'is_active', 'user_id'])
 export const MUTABLE_KEYS = ['original_url', 'title', 'is_active'] as const
 
@@ -87,7 +87,7 @@ const queryInt = z
 const positiveQueryInt = queryInt.pipe(z.number().int().positive().optional()).catch(undefined)
 
 /**
- * contract §1.4: `user_id` that is not an integer and `is_active` outside 1|true|yes / 0|false|no are ignored.
+ * docs/CONTRACT.md#c-1-4: `user_id` that is not an integer and `is_active` outside 1|true|yes / 0|false|no are ignored.
  * `page`/`per_page` are additions: without a valid one, every row is returned as the contract says.
  */
 export const ListUrlsQuery = z.object({

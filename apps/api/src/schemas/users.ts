@@ -9,7 +9,7 @@ const first = (v: unknown) => (Array.isArray(v) ? v[0] : v)
 
 /**
  * A page/per_page query value: a positive integer (Python int() spelling: surrounding spaces and `+` allowed),
- * otherwise the default (contract §1.11/§1.13). per_page is capped at 1000 (§11.2 item 8).
+ * otherwise the default (docs/CONTRACT.md#c-1-11, docs/CONTRACT.md#c-1-13). per_page is capped at 1000 (docs/CONTRACT.md#c-11-2-8).
  */
 const positiveQueryInt = (fallback: number, max: number) =>
   z
@@ -41,7 +41,7 @@ export const parseIdParam = (params: unknown) => {
   return r.data.id
 }
 
-// contract §1.11: non-space/non-@ characters, one @, a dot in the domain part.
+// docs/CONTRACT.md#c-1-11: non-space/non-@ characters, one @, a dot in the domain part.
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
 // NUL and other control characters can't be stored (Postgres rejects NUL) and are never part of a name.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
@@ -49,17 +49,17 @@ const CONTROL = /[\u0000-\u001f\u007f]/
 const chars = (s: string) => [...s].length
 
 const NonBlank = z.string().transform((s) => s.trim()).pipe(z.string().min(1))
-/** rewrite-decisions §2: email format on create and update, at most 255 characters. */
+/** docs/decisions/rewrite-decisions.md#d-2: email format on create and update, at most 255 characters. */
 const Email = z.string().refine((s) => EMAIL.test(s) && chars(s) <= 255 && !CONTROL.test(s))
-/** rewrite-decisions §2: at most 100 characters. */
+/** docs/decisions/rewrite-decisions.md#d-2: at most 100 characters. */
 const Username = z.string().refine((s) => chars(s) <= 100 && !CONTROL.test(s))
-/** §11.2 item 9: created_at is accepted only as a real ISO or `YYYY-MM-DD HH:MM:SS` timestamp. */
+/** Fixes docs/CONTRACT.md#c-11-2-9: created_at is accepted only as a real ISO or `YYYY-MM-DD HH:MM:SS` timestamp. */
 const CreatedAt = z.string().transform((s) => parseTimestamp(s)).pipe(z.date())
 
 export type NewUser = { username: string; email: string; created_at?: Date }
 export type UserChanges = { username?: string; email?: string }
 
-/** POST /users, in the contract's order (§1.11): both strings → email format → username → created_at. */
+/** POST /users, in the contract's order (docs/CONTRACT.md#c-1-11): both strings → email format → username → created_at. */
 export function parseNewUser(body: JsonObject): NewUser {
   const username = NonBlank.safeParse(body.username)
   const email = NonBlank.safeParse(body.email)
@@ -76,7 +76,7 @@ export function parseNewUser(body: JsonObject): NewUser {
 }
 
 /**
- * PUT/PATCH /users/:id (§1.11): a present username/email must be a non-blank string (400), and now also a valid,
+ * PUT/PATCH /users/:id (docs/CONTRACT.md#c-1-11): a present username/email must be a non-blank string (400), and now also a valid,
  * short enough value (username 400, email format or length 422 — the original skipped the format check here).
  * Unknown keys are ignored.
  */

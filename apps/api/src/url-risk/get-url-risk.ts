@@ -6,8 +6,8 @@ import { findUrlOrThrow } from '../urls/find-url.js'
 import { computeRiskView, type RiskView, readRiskCache, toRiskView, writeRiskCache } from '@ghostlink/scoring'
 
 /**
- * GET /urls/:id/risk (contract §1.8): Redis `risk:<id>` → risk_scores row (then cached) → compute now (stored
- * and cached). Every branch answers the same shape, signals always an object (fixes original §11.2.1).
+ * GET /urls/:id/risk (docs/CONTRACT.md#c-1-8): Redis `risk:<id>` → risk_scores row (then cached) → compute now (stored
+ * and cached). Every branch answers the same shape, signals always an object (fixes docs/CONTRACT.md#c-11-2-1).
  */
 export async function getUrlRiskOrThrow(db: Db, redis: Redis | undefined, prefix: string, id: string): Promise<RiskView> {
   const url = await findUrlOrThrow(db, id)

@@ -17,7 +17,7 @@ export type RiskTriggerOptions = {
   db: Db
   redis: Redis | undefined
   prefix: string
-  /** ENABLE_RISK_SCORING (original §8.3) */
+  /** ENABLE_RISK_SCORING (docs/CONTRACT.md#c-8-3) */
   enabled: boolean
   /** BullMQ producer for QUEUES.risk; absent → compute inline. */
   queue: Queue | undefined
@@ -44,8 +44,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Original §4.1: the score is recomputed after create, update and delete. With a queue the risk worker does it
- * (rewrite-decisions §3); when the queue is unreachable, or there is none, it is computed inline here.
+ * docs/CONTRACT.md#c-4-1: the score is recomputed after create, update and delete. With a queue the risk worker does it
+ * (docs/decisions/rewrite-decisions.md#d-3); when the queue is unreachable, or there is none, it is computed inline here.
  */
 export function createRiskTrigger(opts: RiskTriggerOptions): RiskTrigger {
   const timeoutMs = opts.enqueueTimeoutMs ?? 1_000

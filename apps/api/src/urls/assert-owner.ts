@@ -3,8 +3,9 @@ import { Forbidden } from '@ghostlink/http'
 import { resolveUserIdOrThrow } from './resolve-user.js'
 
 /**
- * contract §1.6 step 5 / §1.7: a non-null `user_id` must be a valid, existing user (400/404), and the URL's owner
- * if it has one (403). It asserts ownership, it never reassigns it. Returns the asserted id, or null when absent.
+ * docs/CONTRACT.md#c-1-6 step 5 / docs/CONTRACT.md#c-1-7: a non-null `user_id` must be a valid, existing user (400/404),
+ * and the URL's owner if it has one (403). It asserts ownership, it never reassigns it. Returns the asserted id, or null
+ * when absent.
  */
 export async function assertOwnerOrThrow(db: Db, url: Url, rawUserId: unknown): Promise<number | null> {
   if (rawUserId === undefined || rawUserId === null) return null

@@ -14,12 +14,12 @@ export type NewShortUrl = {
   userId: number | null
 }
 
-/** original §3: at most 10 candidates before giving up. */
+/** docs/CONTRACT.md#c-3: at most 10 candidates before giving up. */
 export const MAX_CODE_ATTEMPTS = 10
 
 /**
- * Inserts the URL and its `created` event in one transaction (fixes original §11.2.23). Codes are claimed by
- * insert-and-retry on the unique index, never check-then-insert (rewrite-decisions §2): a taken custom code is
+ * Inserts the URL and its `created` event in one transaction (fixes docs/CONTRACT.md#c-11-2-23). Codes are claimed by
+ * insert-and-retry on the unique index, never check-then-insert (docs/decisions/rewrite-decisions.md#d-2): a taken custom code is
  * 409 `Short code exists`; a generated one is redrawn, up to 10 times, then 500 `Failed to generate short code`.
  * `nextCode` is injectable so tests can force collisions.
  */
@@ -42,7 +42,7 @@ async function claimCode(ctx: UrlContext, input: NewShortUrl, nextCode: () => st
         attempts++
         continue
       }
-      // original §1.2 step 9: an id sequence left behind by imported rows is moved past MAX(id) once, then retried
+      // docs/CONTRACT.md#c-1-2 step 9: an id sequence left behind by imported rows is moved past MAX(id) once, then retried
       if (isUniqueViolation(err, 'urls_pkey') && !resyncedSequence) {
         resyncedSequence = true
         await ctx.db.execute(sql`select setval(pg_get_serial_sequence('urls', 'id'), (select coalesce(max(id), 1) from urls))`)
@@ -73,7 +73,7 @@ function insertWithEvent(ctx: UrlContext, input: NewShortUrl, code: string): Pro
   })
 }
 
-/** Drop any negative cache entry for the code, count it, rescore it (original §1.2 side effects). */
+/** Drop any negative cache entry for the code, count it, rescore it (docs/CONTRACT.md#c-1-2 side effects). */
 async function afterCreate(ctx: UrlContext, row: Url): Promise<void> {
   await invalidateLink(ctx.redis, ctx.prefix, row.short_code)
   ctx.metrics.urlsCreated.inc()

@@ -7,8 +7,8 @@ import { findUrlOrThrow } from './find-url.js'
 import type { UrlContext } from './url-context.js'
 
 /**
- * DELETE /urls/:id — soft delete (contract §1.7). The caller has already found the URL (404 comes before body
- * parsing). Re-deleting an inactive URL is idempotent (rewrite-decisions §2): 200, no event, no counter, no rescoring.
+ * DELETE /urls/:id — soft delete (docs/CONTRACT.md#c-1-7). The caller has already found the URL (404 comes before body
+ * parsing). Re-deleting an inactive URL is idempotent (docs/decisions/rewrite-decisions.md#d-2): 200, no event, no counter, no rescoring.
  * Returns true when this call deactivated the link.
  */
 export async function deactivateUrl(ctx: UrlContext, id: string, parseBody: () => JsonObject): Promise<boolean> {

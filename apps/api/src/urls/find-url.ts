@@ -11,7 +11,7 @@ export async function findUrl(db: Db, id: string | number): Promise<Url | null> 
   return row ?? null
 }
 
-/** contract §1.5: 404 `Not found` when missing. */
+/** docs/CONTRACT.md#c-1-5: 404 `Not found` when missing. */
 export async function findUrlOrThrow(db: Db, id: string | number): Promise<Url> {
   const row = await findUrl(db, id)
   if (!row) throw NotFound()

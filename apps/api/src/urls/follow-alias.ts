@@ -7,8 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 const MAX_LOOKUP_LENGTH = 64
 
 /**
- * GET /urls/<code> (contract §1.10): the redirect tier's shared lookup, so it honours quarantine like `/<code>`
- * (fixes original §11.2.19). Missing or inactive → 404 (no 410 here); active → `redirect` event and 302.
+ * GET /urls/<code> (docs/CONTRACT.md#c-1-10): the redirect tier's shared lookup, so it honours quarantine like `/<code>`
+ * (fixes docs/CONTRACT.md#c-11-2-19). Missing or inactive → 404 (no 410 here); active → `redirect` event and 302.
  */
 export async function followAlias(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, code: string) {
   if (code.length === 0 || code.length > MAX_LOOKUP_LENGTH) throw NotFound()

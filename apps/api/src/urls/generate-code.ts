@@ -4,7 +4,10 @@ import { isReservedCode } from './reserved-codes.js'
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 export const GENERATED_CODE_LENGTH = 6
 
-/** Six characters drawn uniformly from the 62-letter alphabet with a crypto RNG (original §3, rewrite-decisions §2). */
+/**
+ * Six characters drawn uniformly from the 62-letter alphabet with a crypto RNG (docs/CONTRACT.md#c-3,
+ * docs/decisions/rewrite-decisions.md#d-2).
+ */
 export function generateCode(length = GENERATED_CODE_LENGTH): string {
   for (;;) {
     let code = ''

@@ -3,7 +3,7 @@ import { and, asc, eq, type SQL } from 'drizzle-orm'
 import { DEFAULT_PER_PAGE, type ListUrlsQuery, MAX_DB_INT, MAX_PER_PAGE } from '../schemas/urls.js'
 
 /**
- * GET /urls (contract §1.4): optional `user_id` and `is_active` filters, ordered by id. Every row unless `page` or
+ * GET /urls (docs/CONTRACT.md#c-1-4): optional `user_id` and `is_active` filters, ordered by id. Every row unless `page` or
  * `per_page` is given (an addition; per_page is capped at 1000).
  */
 export async function listUrls(db: Db, q: ListUrlsQuery): Promise<Url[]> {

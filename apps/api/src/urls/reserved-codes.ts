@@ -1,7 +1,7 @@
 import { CANARIES } from '../routes/canaries.js'
 
 /**
- * rewrite-decisions §2 / original §11.2.7: a custom code may not shadow a top-level route of the API or the
+ * docs/decisions/rewrite-decisions.md#d-2 / docs/CONTRACT.md#c-11-2-7: a custom code may not shadow a top-level route of the API or the
  * redirect tier (`/<code>` would never reach it). Compared case-insensitively so `Health` is refused too.
  */
 export const RESERVED_CODES: ReadonlySet<string> = new Set([

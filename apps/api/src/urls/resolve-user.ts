@@ -3,7 +3,7 @@ import { NotFound } from '@ghostlink/http'
 import { eq } from 'drizzle-orm'
 import { MAX_DB_INT, parseUserId } from '../schemas/urls.js'
 
-/** contract §1.2 step 5: coerce (400 `Invalid user_id`), then the user must exist (404 `User not found`). */
+/** docs/CONTRACT.md#c-1-2 step 5: coerce (400 `Invalid user_id`), then the user must exist (404 `User not found`). */
 export async function resolveUserIdOrThrow(db: Db, raw: unknown): Promise<number> {
   const id = parseUserId(raw)
   if (id > MAX_DB_INT) throw NotFound('User not found')

@@ -9,7 +9,7 @@ import type { UrlContext } from './url-context.js'
 
 type Changes = Partial<Pick<Url, 'original_url' | 'title' | 'is_active'>>
 
-/** PUT and PATCH /urls/:id — same partial-update semantics for both verbs, in the exact order of contract §1.6. */
+/** PUT and PATCH /urls/:id — same partial-update semantics for both verbs, in the exact order of docs/CONTRACT.md#c-1-6. */
 export async function updateUrl(ctx: UrlContext, id: string, body: JsonObject): Promise<Url> {
   // 2. unknown keys are refused before the URL is even looked up (/urls/999 with a bad key → 400)
   if (Object.keys(body).some((k) => !UPDATE_KEYS.has(k))) throw BadRequest('Invalid request body')
@@ -43,7 +43,7 @@ export async function updateUrl(ctx: UrlContext, id: string, body: JsonObject): 
   })
   if (!row) throw NotFound()
 
-  // the redirect tier caches the destination and the active flag: drop every copy (rewrite-decisions §3)
+  // the redirect tier caches the destination and the active flag: drop every copy (docs/decisions/rewrite-decisions.md#d-3)
   await invalidateLink(ctx.redis, ctx.prefix, row.short_code)
   await ctx.risk.recompute(row.id, 'updated')
   return row

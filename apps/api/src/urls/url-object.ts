@@ -1,7 +1,7 @@
 import type { Url } from '@ghostlink/db'
 
 /**
- * The contract's URL object (original §1.1 `url_to_dict`): exactly these six keys, no timestamps.
+ * The contract's URL object (docs/CONTRACT.md#c-1-1 `url_to_dict`): exactly these six keys, no timestamps.
  * Keys in alphabetical order, as the original's JSON provider sorted them.
  */
 export const toUrlObject = (u: Url) => ({

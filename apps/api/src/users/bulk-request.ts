@@ -4,7 +4,7 @@ import { z } from 'zod'
 export const DEFAULT_BULK_FILE = 'users.csv'
 
 /**
- * contract §1.12 + rewrite-decisions §2: a missing, malformed or non-JSON body means `{}`; a JSON scalar or
+ * docs/CONTRACT.md#c-1-12 + docs/decisions/rewrite-decisions.md#d-2: a missing, malformed or non-JSON body means `{}`; a JSON scalar or
  * array is 400 `Missing request body` (the original crashed with a 500 there).
  */
 export function bulkBody(body: unknown): JsonObject {

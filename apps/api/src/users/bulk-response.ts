@@ -1,7 +1,7 @@
 import type { ImportUsersResult } from '@ghostlink/db'
 
 /**
- * contract §1.12 keys, honest values (§11.2 item 2): processed = rows read, imported = loaded = rows inserted,
+ * docs/CONTRACT.md#c-1-12 keys, honest values (docs/CONTRACT.md#c-11-2-2): processed = rows read, imported = loaded = rows inserted,
  * skipped = rows not inserted, row_count = processed.
  */
 export const toBulkResponse = (file: string, r: ImportUsersResult) => ({
@@ -13,5 +13,5 @@ export const toBulkResponse = (file: string, r: ImportUsersResult) => ({
   row_count: r.processed,
 })
 
-/** 201 when at least one row was read, else 200 (contract §1.12). */
+/** 201 when at least one row was read, else 200 (docs/CONTRACT.md#c-1-12). */
 export const bulkStatus = (r: ImportUsersResult) => (r.processed > 0 ? 201 : 200)

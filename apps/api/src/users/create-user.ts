@@ -11,7 +11,7 @@ async function tryInsert(db: Db, user: NewUser): Promise<User | undefined> {
 }
 
 /**
- * contract §1.11: 409 when the email or the username is taken. The insert itself is the check (no race between
+ * docs/CONTRACT.md#c-1-11: 409 when the email or the username is taken. The insert itself is the check (no race between
  * check and insert); if nothing clashed, the conflict was the id sequence lagging behind imported ids, so the
  * sequence is moved past MAX(id) and the insert retried once.
  */

@@ -2,7 +2,10 @@ import { type Db, users } from '@ghostlink/db'
 import { NotFound } from '@ghostlink/http'
 import { eq } from 'drizzle-orm'
 
-/** contract §1.11: hard delete. The foreign keys set urls.user_id and events.user_id to NULL (no orphans, §11.2 item 9). */
+/**
+ * docs/CONTRACT.md#c-1-11: hard delete. The foreign keys set urls.user_id and events.user_id to NULL (no orphans,
+ * docs/CONTRACT.md#c-11-2-9).
+ */
 export async function deleteUserOrThrow(db: Db, id: number): Promise<{ message: 'deleted'; id: number }> {
   const [row] = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id })
   if (!row) throw NotFound()

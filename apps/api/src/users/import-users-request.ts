@@ -27,7 +27,7 @@ async function importOrThrow(run: () => Promise<ImportUsersResult>): Promise<Imp
   }
 }
 
-/** JSON form `{file, row_count}`: reads only from DATA_DIR (rewrite-decisions §2). */
+/** JSON form `{file, row_count}`: reads only from DATA_DIR (docs/decisions/rewrite-decisions.md#d-2). */
 export async function importFromDataDir(db: Db, dataDir: string, rawBody: unknown): Promise<BulkImport> {
   const body = bulkBody(rawBody)
   const file = bulkFileName(body.file)

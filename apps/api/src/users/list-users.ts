@@ -3,7 +3,7 @@ import { asc } from 'drizzle-orm'
 import type { ListUsersQuery } from '../schemas/users.js'
 import { toUserObject } from './user-object.js'
 
-/** contract §1.11: ordered by id, LIMIT per_page OFFSET (page-1)*per_page. */
+/** docs/CONTRACT.md#c-1-11: ordered by id, LIMIT per_page OFFSET (page-1)*per_page. */
 export async function listUsers(db: Db, q: ListUsersQuery) {
   const rows = await db
     .select()

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm'
 import type { UserChanges } from '../schemas/users.js'
 import { isUniqueViolation } from './pg-errors.js'
 
-/** contract §1.11: `{}` returns the user unchanged; a unique clash is 409; deleted meanwhile is 404. */
+/** docs/CONTRACT.md#c-1-11: `{}` returns the user unchanged; a unique clash is 409; deleted meanwhile is 404. */
 export async function updateUserOrThrow(db: Db, current: User, changes: UserChanges): Promise<User> {
   if (changes.username === undefined && changes.email === undefined) return current
   try {

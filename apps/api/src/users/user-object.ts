@@ -1,6 +1,6 @@
 import type { User } from '@ghostlink/db'
 
-/** contract §1.11 user object; `created_at` (ISO) is an added key. */
+/** docs/CONTRACT.md#c-1-11 user object; `created_at` (ISO) is an added key. */
 export const toUserObject = (u: User) => ({ id: u.id, username: u.username, email: u.email, created_at: u.created_at.toISOString() })
 
 export type UserObject = ReturnType<typeof toUserObject>

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../../src/app.js'
 import { fastifyOptions } from '../../src/fastify-options.js'
 
-// contract §1.0 DB guard and §8.1: Postgres unreachable → /health 503 degraded, every DB route 503, canaries still up
+// DB guard (docs/CONTRACT.md#c-1-0) and docs/CONTRACT.md#c-8-1: Postgres unreachable → /health 503 degraded, every DB route 503,
+// canaries still up
 describe('API with Postgres unreachable', () => {
   let app: FastifyInstance
   let db: Db

@@ -48,7 +48,7 @@ describe('GET /metrics (API)', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('serves Prometheus text with the exact content type of contract §6.1', async () => {
+  it('serves Prometheus text with the exact content type of docs/CONTRACT.md#c-6-1', async () => {
     const res = await t.app.inject('/metrics')
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8')

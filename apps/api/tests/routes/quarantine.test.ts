@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../../src/app.js'
 import { buildApp, type TestApp } from '../helpers/build-app.js'
 
-/** `nginx -t` on a minimal config that includes the map the way infra/nginx does (original §4.3). */
+/** `nginx -t` on a minimal config that includes the map the way infra/nginx does (docs/CONTRACT.md#c-4-3). */
 function nginxTest(dir: string, mapFile: string): Promise<{ ok: boolean; output: string }> {
   const conf = join(dir, 'nginx.conf')
   writeFileSync(

@@ -109,7 +109,7 @@ describe('POST /shorten', () => {
     ['title an object', { original_url: 'https://x.io', title: { a: 1 } }, 400, 'Invalid title'],
     ['title over 255 characters', { original_url: 'https://x.io', title: 't'.repeat(256) }, 400, 'Invalid title'],
     ['title with a NUL character', { original_url: 'https://x.io', title: 'a\u0000b' }, 400, 'Invalid title'],
-    // validation order (contract §1.2): url → short_code → user_id → title → conflict
+    // validation order (docs/CONTRACT.md#c-1-2): url → short_code → user_id → title → conflict
     ['bad URL and bad short_code', { original_url: 'ftp://x', short_code: '!!' }, 422, 'Invalid URL'],
     ['bad short_code and bad user_id', { original_url: 'https://x.io', short_code: '!!', user_id: 'x' }, 422, 'Invalid short_code'],
     ['bad user_id and bad title', { original_url: 'https://x.io', user_id: 'x', title: 5 }, 400, 'Invalid user_id'],
@@ -123,7 +123,7 @@ describe('POST /shorten', () => {
   })
 
   it.each(['health', 'HEALTH', 'metrics', 'users', 'urls', 'events', 'shorten', 'r', 'R', 'docs', 'ready', 'quarantine', 'openapi'])(
-    'refuses the reserved word %s as a custom code (rewrite-decisions §2)',
+    'refuses the reserved word %s as a custom code (docs/decisions/rewrite-decisions.md#d-2)',
     async (code) => {
       const res = await post({ original_url: 'https://x.io', short_code: code })
       expect([res.statusCode, res.json().error]).toEqual([422, 'Invalid short_code'])

@@ -84,7 +84,7 @@ describe('GET /urls/<code> (secondary alias)', () => {
     expect(await redirectEvents(s.byCode.bad1!.id)).toEqual([])
   })
 
-  it('treats an all-digit segment as an id, never as a code (contract §1.0 precedence)', async () => {
+  it('treats an all-digit segment as an id, never as a code (docs/CONTRACT.md#c-1-0 precedence)', async () => {
     const res = await t.app.inject('/urls/12345')
     expect(res.statusCode).toBe(404)
     const byId = await t.app.inject(`/urls/${s.byCode['12345']!.id}`)

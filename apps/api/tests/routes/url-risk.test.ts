@@ -62,7 +62,7 @@ describe('GET /urls/:id/risk', () => {
     expect((await getRisk(u.id)).json()).toMatchObject({ url_id: u.id, score: 0, tier: 'SAFE', signals: {} })
   })
 
-  it('prefers the stored row over recomputing (lookup order of contract §1.8)', async () => {
+  it('prefers the stored row over recomputing (lookup order of docs/CONTRACT.md#c-1-8)', async () => {
     const u = await insertUrl('https://example.com/stored')
     const at = new Date('2026-01-02T03:04:05.000Z')
     await t.db

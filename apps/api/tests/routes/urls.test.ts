@@ -77,7 +77,7 @@ describe('/urls', () => {
       ['user_id false', { original_url: 'https://x.io', user_id: false }, 400, 'Invalid user_id'],
       ['user_id "abc"', { original_url: 'https://x.io', user_id: 'abc' }, 400, 'Invalid user_id'],
       ['unknown user', { original_url: 'https://x.io', user_id: 987_654 }, 404, 'User not found'],
-      // contract §1.3 order: user_id → title → short_code
+      // docs/CONTRACT.md#c-1-3 order: user_id → title → short_code
       ['bad user_id and bad code', { original_url: 'https://x.io', user_id: 'x', short_code: '!' }, 400, 'Invalid user_id'],
       ['bad title and bad code', { original_url: 'https://x.io', user_id: 1, title: 7, short_code: '!' }, 400, 'Invalid title'],
       ['bad code', { original_url: 'https://x.io', user_id: 1, short_code: 'ab cd' }, 422, 'Invalid short_code'],

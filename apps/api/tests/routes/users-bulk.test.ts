@@ -7,8 +7,8 @@ import { asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildApp, type TestApp } from '../helpers/build-app.js'
 
-// The 400-row reference file of the original (contract §2), next to the repository.
-const REFERENCE_USERS = fileURLToPath(new URL('../../../../../shared/data/users.csv', import.meta.url))
+// The 400-row reference file of the original (docs/CONTRACT.md#c-2-seed), committed in data/reference.
+const REFERENCE_USERS = fileURLToPath(new URL('../../../../data/reference/users.csv', import.meta.url))
 
 let t: TestApp
 let dataDir: string

@@ -5,7 +5,7 @@ import { CANARIES } from './canaries.js'
 type CanaryGauges = Pick<ProberMetrics, 'canarySuccess' | 'canaryFailures' | 'canaryStatus' | 'canaryLatency'>
 
 /**
- * Sets the §6.1 canary gauges from the durable rows (five rows, cheap on every scrape). Totals are summed over the
+ * Sets the canary gauges of docs/CONTRACT.md#c-6-1 from the durable rows (five rows, cheap on every scrape). Totals are summed over the
  * canaries; missing canaries read 0 as the original's state-file parser did. With monitoring off, everything is 0.
  */
 export async function refreshCanaryGauges(db: Db, metrics: CanaryGauges, enabled: boolean): Promise<void> {

@@ -9,7 +9,7 @@ export type ProbeLinkDeps = {
   probe: ProbeDeps
   /** Health rows kept per URL (HEALTH_CHECKS_KEEP); older rows are deleted after each insert. */
   keep: number
-  /** Asks the risk worker to rescore the URL (original §5.1: every probe recomputes risk); absent when scoring is off. */
+  /** Asks the risk worker to rescore the URL (docs/CONTRACT.md#c-5-1: every probe recomputes risk); absent when scoring is off. */
   enqueueRisk?: (urlId: number) => Promise<void>
   metrics?: Pick<ProberMetrics, 'linkProbes' | 'linkProbeDuration'>
   /**
@@ -48,7 +48,7 @@ export async function probeLink(data: LinkHealthJob, deps: ProbeLinkDeps): Promi
 /**
  * Inserts one result and applies the retention rule in the same statement: the delete sees the rows as they were
  * before the insert, so it keeps the newest keep-1 old rows and the new one makes `keep` (the original grew the
- * table without bound, §5.1). One round trip per probe instead of two.
+ * table without bound, docs/CONTRACT.md#c-5-1). One round trip per probe instead of two.
  */
 export async function insertHealthCheck(db: Db, urlId: number, r: ProbeResult, keep: number): Promise<number> {
   const rows = await db.execute<{ id: number }>(sql`

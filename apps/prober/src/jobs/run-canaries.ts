@@ -13,7 +13,7 @@ export type RunCanariesDeps = {
 
 export type CanaryResult = { canary: CanaryName; status: number; latency_seconds: number; ok: boolean }
 
-/** GET one canary without following redirects; status 0 on a network error or timeout (original §5.2). */
+/** GET one canary without following redirects; status 0 on a network error or timeout (docs/CONTRACT.md#c-5-2). */
 async function probeCanary(name: CanaryName, deps: RunCanariesDeps): Promise<CanaryResult> {
   const started = performance.now()
   let status = 0
@@ -26,7 +26,7 @@ async function probeCanary(name: CanaryName, deps: RunCanariesDeps): Promise<Can
     status = 0
   }
   const latency_seconds = Number(((performance.now() - started) / 1000).toFixed(6))
-  // original §5.2: 200 or 302 is a success, anything else a failure
+  // docs/CONTRACT.md#c-5-2: 200 or 302 is a success, anything else a failure
   return { canary: name, status, latency_seconds, ok: status === 200 || status === 302 }
 }
 

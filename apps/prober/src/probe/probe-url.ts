@@ -53,7 +53,7 @@ const errorCode = (err: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined
 }
 
-/** Original §5.1 for exceptions: TLS → SSL_INVALID, anything else → DEAD; plus REFUSED for the SSRF guard. */
+/** docs/CONTRACT.md#c-5-1 for exceptions: TLS → SSL_INVALID, anything else → DEAD; plus REFUSED for the SSRF guard. */
 function classifyError(err: unknown, timedOut: boolean): { status: HealthStatus; error: string } {
   if (err instanceof ProbeFailure) return { status: err.status, error: err.message }
   const cause = (err as { cause?: unknown } | null)?.cause
@@ -137,7 +137,7 @@ async function hop(url: URL, deps: ProbeDeps, deadline: Deadline): Promise<{ sta
 
 /**
  * Probes one destination following redirects by hand (each hop is checked by the SSRF guard and counted).
- * Classification (original §5.1): final 400–599 → DEAD; more than 2 redirects → CHAINED; else OK.
+ * Classification (docs/CONTRACT.md#c-5-1): final 400–599 → DEAD; more than 2 redirects → CHAINED; else OK.
  * More than maxRedirects hops → DEAD. Errors give null status and latency, chain 0, as the original did.
  */
 export async function probeUrl(target: string, deps: ProbeDeps): Promise<ProbeResult> {

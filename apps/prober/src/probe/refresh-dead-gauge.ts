@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm'
 
 /**
  * destination_dead_total as a current count: active links whose latest probe is DEAD or SSL_INVALID
- * (original §11.2 #12 reported all-time rows). Run on a timer, not per scrape.
+ * (the original reported all-time rows, docs/CONTRACT.md#c-11-2-12). Run on a timer, not per scrape.
  */
 export async function refreshDeadGauge(db: Db, metrics: Pick<ProberMetrics, 'destinationDead'>): Promise<number> {
   const rows = await db.execute<{ n: number }>(sql`

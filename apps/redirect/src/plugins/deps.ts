@@ -9,7 +9,7 @@ import type { ClickPipeline } from '@ghostlink/clicks'
 
 /**
  * What the redirect routes need. The Redis client is decorated here rather than by @fastify/redis, which holds
- * start-up until Redis is ready: the redirect tier must start and serve with Redis down (rewrite-decisions §3).
+ * start-up until Redis is ready: the redirect tier must start and serve with Redis down (docs/decisions/rewrite-decisions.md#d-3).
  */
 export type RedirectDeps = {
   config: Config

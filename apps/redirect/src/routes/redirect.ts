@@ -7,7 +7,7 @@ import { z } from 'zod'
 // request_fingerprints.short_code is varchar(64): a longer path is an unknown route, not a fingerprinted code
 const Params = z.object({ code: z.string().min(1).max(64) })
 
-// GET /:code and /r/:code — the main redirect, HEAD included (contract §1.9, rewrite-decisions §3)
+// GET /:code and /r/:code — the main redirect, HEAD included (docs/CONTRACT.md#c-1-9, docs/decisions/rewrite-decisions.md#d-3)
 export default async function redirectRoutes(app: FastifyInstance) {
   const { config, lookup, clicks, metrics } = app
   const quarantineMode = config.ENABLE_QUARANTINE_MODE
@@ -23,7 +23,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
   function answer(req: FastifyRequest, reply: FastifyReply, code: string, link: LinkAnswer): void {
     const ip = req.ip ?? 'unknown'
     const ua = req.headers['user-agent'] ?? 'unknown'
-    // original §1.9 step 1: quarantine wins over everything, even for a code no link has
+    // docs/CONTRACT.md#c-1-9 step 1: quarantine wins over everything, even for a code no link has
     if (quarantineMode && link.quarantined) {
       clicks.record([Date.now(), code, ClickStatus.quarantined, ip, ua, null, null, null])
       metrics.blockedRequests.inc()

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildService, createTestEnv, type TestEnv, type TestService } from '../helpers/build-service.js'
 
-describe('invalidation across two redirect replicas (rewrite-decisions §3)', () => {
+describe('invalidation across two redirect replicas (docs/decisions/rewrite-decisions.md#d-3)', () => {
   let env: TestEnv
   let a: TestService
   let b: TestService

@@ -99,7 +99,7 @@ describe('GET /:code and /r/:code', () => {
     expect((await svc.app.inject('/ABC123')).statusCode).toBe(404)
   })
 
-  it('records a redirect event for a 302 and a fingerprint for every answer but an unparsable path (original §1.9, §4.4)', async () => {
+  it('records a redirect event for a 302 and a fingerprint for every answer but an unparsable path (docs/CONTRACT.md#c-1-9, #c-4-4)', async () => {
     await quiesce(env.db)
     await env.db.delete(events)
     await env.db.delete(requestFingerprints)

@@ -24,7 +24,7 @@ export type ScoreUrlOutcome =
   | ({ url_id: number; auto_quarantined: boolean } & RiskResult)
 
 /**
- * Scores one URL over live data with the one implementation (packages/risk, original §4.1), upserts risk_scores,
+ * Scores one URL over live data with the one implementation (packages/risk, docs/CONTRACT.md#c-4-1), upserts risk_scores,
  * refreshes the cache, and quarantines an active THREAT link when auto-blocking is on. Auto-blocking never lifts a
  * quarantine (that stays an operator's decision); a link an operator released is re-quarantined on its next THREAT
  * score while the flag is on.

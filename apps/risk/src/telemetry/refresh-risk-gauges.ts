@@ -18,8 +18,8 @@ type Gauges = Pick<
 >
 
 /**
- * Refreshes the §6.1 gauges the risk worker owns. Runs on a timer (every 15 s), never per scrape
- * (rewrite-decisions §2). Top-N gauges are reset first, so a label that drops out of the top 10 disappears:
+ * Refreshes the gauges of docs/CONTRACT.md#c-6-1 that the risk worker owns. Runs on a timer (every 15 s), never per scrape
+ * (docs/decisions/rewrite-decisions.md#d-2). Top-N gauges are reset first, so a label that drops out of the top 10 disappears:
  * at most 10 series each.
  */
 export async function refreshRiskGauges(db: Db, metrics: Gauges, flags: FeatureFlags, now = new Date()): Promise<void> {
@@ -29,7 +29,7 @@ export async function refreshRiskGauges(db: Db, metrics: Gauges, flags: FeatureF
   metrics.watchlistLinks.set(byTier.WATCHLIST ?? 0)
   metrics.threatLinks.set(byTier.THREAT ?? 0)
 
-  // original §6.1: the size of the blocked list, 0 when quarantine mode is off
+  // docs/CONTRACT.md#c-6-1: the size of the blocked list, 0 when quarantine mode is off
   const [quarantined] = flags.ENABLE_QUARANTINE_MODE ? await db.select({ n: sql<number>`count(*)::int` }).from(quarantinedCodes) : []
   metrics.quarantinedUrls.set(quarantined?.n ?? 0)
 
@@ -37,7 +37,7 @@ export async function refreshRiskGauges(db: Db, metrics: Gauges, flags: FeatureF
   metrics.suspiciousUserAgentHits.reset()
   metrics.probedShortCodeHits.reset()
   if (!flags.ENABLE_GHOST_PROBE_ALERTS) {
-    // original §6.1: zeros and empty top lists when the flag is off
+    // docs/CONTRACT.md#c-6-1: zeros and empty top lists when the flag is off
     metrics.suspiciousClients.set(0)
     metrics.repeatedUserAgentHits.set(0)
     return

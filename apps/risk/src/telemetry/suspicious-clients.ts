@@ -16,8 +16,8 @@ export type SuspiciousClients = {
 }
 
 /**
- * original §4.4 over the redirect tier's fingerprints in a sliding 30-minute window. A "ghost hit" is a dead-link
- * hit (404/410, is_dead_link): the original's is_ghost_probe flag is never set any more (its §11.2 #11), and the
+ * docs/CONTRACT.md#c-4-4 over the redirect tier's fingerprints in a sliding 30-minute window. A "ghost hit" is a dead-link
+ * hit (404/410, is_dead_link): the original's is_ghost_probe flag is never set any more (docs/CONTRACT.md#c-11-2-11), and the
  * glossary defines a ghost probe as a hit on a dead link. Only IPs over a threshold leave the database.
  */
 export async function computeSuspiciousClients(db: Db, now = new Date()): Promise<SuspiciousClients> {

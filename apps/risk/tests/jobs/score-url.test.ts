@@ -21,7 +21,7 @@ const deps = (over: Partial<ScoreUrlDeps> = {}): ScoreUrlDeps => ({
   ...over,
 })
 
-describe('scoreUrl: each signal of §4.1 from real rows', () => {
+describe('scoreUrl: each signal of docs/CONTRACT.md#c-4-1 from real rows', () => {
   it('scores a clean link 0 / SAFE with empty signals', async () => {
     const url = await insertUrl(env.db)
     await addHealth(env.db, url.id, 'OK', 200)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { clientScore } from '../../src/telemetry/client-score.js'
 
-describe('clientScore (original §4.4)', () => {
+describe('clientScore (docs/CONTRACT.md#c-4-4)', () => {
   it.each([
     ['nothing over a threshold', { invalid_hits: 19, ghost_hits: 29, request_count: 299, blocked_hits: 9 }, 0],
     ['20 invalid hits', { invalid_hits: 20, ghost_hits: 0, request_count: 20, blocked_hits: 0 }, 40],

@@ -82,7 +82,7 @@ beforeAll(async () => {
 })
 afterAll(() => env.close())
 
-describe('computeSuspiciousClients (original §4.4, 30-minute window)', () => {
+describe('computeSuspiciousClients (docs/CONTRACT.md#c-4-4, 30-minute window)', () => {
   it('finds the IPs over a threshold and scores them', async () => {
     const stats = await computeSuspiciousClients(env.db, now)
     expect(stats.suspicious_clients).toBe(4)
@@ -165,7 +165,7 @@ describe('refreshRiskGauges', () => {
       expect(text).toContain(line)
     }
 
-    // flags off: zeros, no top-list series, quarantine size 0 (original §6.1)
+    // flags off: zeros, no top-list series, quarantine size 0 (docs/CONTRACT.md#c-6-1)
     const off = { ...config.flags, ENABLE_GHOST_PROBE_ALERTS: false, ENABLE_QUARANTINE_MODE: false }
     await refreshRiskGauges(env.db, metrics, off, now)
     const after = await metrics.registry.metrics()

@@ -6,11 +6,11 @@ import { closeDb, createDb } from '../client.js'
 import { formatReport } from '../seed/report.js'
 import { runSeed } from '../seed/run-seed.js'
 
-// `pnpm seed [dir]`: the directory is the argument, else SEED_DIR, else ../shared/data next to the repository
-// (the reference CSVs), else the repository's own data/ (how the stack's image runs it).
+// `pnpm seed [dir]`: the directory is the argument, else SEED_DIR, else the reference CSVs in data/reference
+// (docs/CONTRACT.md#c-2-seed), else the repository's own data/.
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url))
 const config = loadConfig()
-const candidates = [process.argv[2], config.SEED_DIR || undefined, resolve(repoRoot, '../shared/data'), resolve(repoRoot, 'data')]
+const candidates = [process.argv[2], config.SEED_DIR || undefined, resolve(repoRoot, 'data/reference'), resolve(repoRoot, 'data')]
 const dir = candidates.filter((d): d is string => Boolean(d)).map((d) => resolve(d)).find((d) => existsSync(resolve(d, 'users.csv')))
 if (!dir) {
   console.error(`seed: no users.csv in any of ${candidates.filter(Boolean).join(', ')}`)

@@ -30,7 +30,7 @@ const chars = (s: string) => [...s].length
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
 const CONTROL = /[\u0000-\u001f\u007f]/
 
-/** Contract §1.12 per-row rules: trimmed username/email, explicit id when it parses as an int, created_at or now. */
+/** docs/CONTRACT.md#c-1-12 per-row rules: trimmed username/email, explicit id when it parses as an int, created_at or now. */
 function toUserRow(record: CsvRecord, line: number): UserRow | SkipReason {
   const username = (record.username ?? '').trim()
   const email = (record.email ?? '').trim()
@@ -66,7 +66,7 @@ async function insertBatch(db: Db, rows: UserRow[], withId: boolean): Promise<Se
 }
 
 /**
- * Imports user records in batches of multi-row inserts (contract §1.12, rewrite-decisions §2). Rows with an
+ * Imports user records in batches of multi-row inserts (docs/CONTRACT.md#c-1-12, docs/decisions/rewrite-decisions.md#d-2). Rows with an
  * explicit id go first in each batch; the sequence is moved past them before rows without an id are inserted,
  * so generated ids never collide with imported ones. Counts are honest: imported + skipped = processed.
  */

@@ -5,7 +5,7 @@ export type SerialTable = 'users' | 'urls' | 'events'
 
 /**
  * Moves `<table>.id`'s sequence past MAX(id) so the next default id never collides with an imported explicit id
- * (original §2: the seed never did this, hence its "sequence drift recovery" hack). Never moves it backwards.
+ * (the original seed never did this, hence its "sequence drift recovery" hack: docs/CONTRACT.md#c-2-seed). Never moves it backwards.
  */
 export async function resetIdSequence(db: Db, table: SerialTable): Promise<void> {
   const seqName = `${table}_id_seq`

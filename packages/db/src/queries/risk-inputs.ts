@@ -6,7 +6,7 @@ import { requestFingerprints } from '../schema/request-fingerprints.js'
 import { type RiskTier, riskScores } from '../schema/risk-scores.js'
 import { urls } from '../schema/urls.js'
 
-/** The live inputs of one URL's risk score (docs/CONTRACT.md §4.1), as @ghostlink/scoring reads them. */
+/** The live inputs of one URL's risk score (docs/CONTRACT.md#c-4-1), as @ghostlink/scoring reads them. */
 export type RiskInputRow = {
   originalUrl: string
   /** Latest health check, if the link was ever probed. */

@@ -1,4 +1,4 @@
-// `YYYY-MM-DD HH:MM:SS` (the seed CSVs, contract §2) or an ISO 8601 date-time; naive values are UTC.
+// `YYYY-MM-DD HH:MM:SS` (the seed CSVs, docs/CONTRACT.md#c-2-seed) or an ISO 8601 date-time; naive values are UTC.
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
 
 /**

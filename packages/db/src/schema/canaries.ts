@@ -1,6 +1,6 @@
 import { doublePrecision, integer, pgTable, timestamp, varchar } from 'drizzle-orm/pg-core'
 
-/** Durable canary state (original §5.2 kept it in a shell-sourced env file). One row per canary path. */
+/** Durable canary state (the original kept it in a shell-sourced env file, docs/CONTRACT.md#c-5-2). One row per canary path. */
 export const canaryState = pgTable('canary_state', {
   canary: varchar('canary', { length: 40 }).primaryKey(),
   success_total: integer('success_total').notNull().default(0),

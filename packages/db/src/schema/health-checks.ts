@@ -1,7 +1,7 @@
 import { index, integer, pgTable, serial, timestamp, varchar } from 'drizzle-orm/pg-core'
 import { urls } from './urls.js'
 
-/** OK, DEAD, CHAINED, SSL_INVALID as in original §5.1, plus REFUSED for probes the SSRF guard blocked. */
+/** OK, DEAD, CHAINED, SSL_INVALID as in docs/CONTRACT.md#c-5-1, plus REFUSED for probes the SSRF guard blocked. */
 export const HEALTH_STATUSES = ['OK', 'DEAD', 'CHAINED', 'SSL_INVALID', 'REFUSED'] as const
 export type HealthStatus = (typeof HEALTH_STATUSES)[number]
 

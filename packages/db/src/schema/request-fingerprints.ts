@@ -1,7 +1,7 @@
 import { bigserial, boolean, index, integer, pgTable, timestamp, varchar } from 'drizzle-orm/pg-core'
 
 /**
- * One row per answered request on /<code> and /r/<code> (original §4.4). An inactive link's 410 is a dead link only;
+ * One row per answered request on /<code> and /r/<code> (docs/CONTRACT.md#c-4-4). An inactive link's 410 is a dead link only;
  * a quarantined code's 410 is also `is_quarantined`, an unknown code's 404 also `is_invalid_short_code`.
  */
 export const requestFingerprints = pgTable(

@@ -9,7 +9,7 @@ import { emptyReport, note, type TableReport } from './report.js'
 
 export type SeedReport = { users: TableReport; urls: TableReport; events: TableReport }
 
-/** Says which unique value a skipped user row clashed with, e.g. the duplicate username at id 37 (contract §2). */
+/** Says which unique value a skipped user row clashed with, e.g. the duplicate username at id 37 (docs/CONTRACT.md#c-2-seed). */
 async function explainDuplicate(db: Db, s: SkippedUser): Promise<string> {
   const [row] = await db.$client<{ id: number; username: string }[]>`
     select id, username from users where id = ${s.id ?? 0} or username = ${s.username} limit 1`
@@ -30,7 +30,7 @@ async function loadUsers(db: Db, file: string): Promise<TableReport> {
 }
 
 /**
- * Loads users.csv, urls.csv and events.csv from `dir` (contract §2, fixes of §11.2 item 3): booleans read right,
+ * Loads users.csv, urls.csv and events.csv from `dir` (docs/CONTRACT.md#c-2-seed, docs/CONTRACT.md#c-11-2-3): booleans read right,
  * the duplicate username skipped and reported, details kept, owners that were not loaded set to NULL, sequences
  * moved past the loaded ids. Idempotent: rows are inserted by id with ON CONFLICT DO NOTHING.
  */

@@ -10,7 +10,7 @@ export function csvInt(v: string | undefined): number | null {
   return n > 0 && n <= MAX_INT ? n : null
 }
 
-/** contract §2: `is_active` is the string `True`/`False` (the original seed read only `"1"` as true). */
+/** docs/CONTRACT.md#c-2-seed: `is_active` is the string `True`/`False` (the original seed read only `"1"` as true). */
 export function csvBool(v: string | undefined, fallback: boolean): boolean {
   const s = (v ?? '').trim().toLowerCase()
   if (['true', '1', 'yes', 't'].includes(s)) return true
@@ -31,7 +31,7 @@ export function csvText(v: string | undefined, max: number): string | null {
   return s
 }
 
-/** contract §2: events.csv `details` is a JSON object string; anything else is dropped (and counted). */
+/** docs/CONTRACT.md#c-2-seed: events.csv `details` is a JSON object string; anything else is dropped (and counted). */
 export function csvDetails(v: string | undefined): Record<string, unknown> | null | 'invalid' {
   const s = (v ?? '').trim()
   if (s === '') return null

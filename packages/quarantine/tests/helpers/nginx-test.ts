@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** Runs `nginx -t` on a minimal config that includes the map file the way infra/nginx does (original §4.3). */
+/** Runs `nginx -t` on a minimal config that includes the map file the way infra/nginx does (docs/CONTRACT.md#c-4-3). */
 export function nginxTest(dir: string, mapFile: string): Promise<{ ok: boolean; output: string }> {
   const conf = join(dir, 'nginx-test.conf')
   writeFileSync(

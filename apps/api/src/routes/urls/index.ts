@@ -12,13 +12,13 @@ import urlItemRoutes from './item.js'
 export default async function urlRoutes(app: FastifyInstance) {
   const ctx = urlContext(app)
 
-  // GET /urls — bare array, optional filters, ordered by id (contract §1.4)
+  // GET /urls — bare array, optional filters, ordered by id (docs/CONTRACT.md#c-1-4)
   app.get('/urls', async (req) => {
     const rows = await listUrls(app.db, ListUrlsQuery.parse(req.query ?? {}))
     return rows.map(toUrlObject)
   })
 
-  // POST /urls — create with a required owner, full URL object (contract §1.3)
+  // POST /urls — create with a required owner, full URL object (docs/CONTRACT.md#c-1-3)
   app.post('/urls', async (req, reply) => {
     const input = await parseCreateUrlInput(app.db, requireJsonObject(req.body))
     const row = await createShortUrl(ctx, input)

@@ -12,19 +12,19 @@ type ItemRequest = FastifyRequest<{ Params: { id: string } }>
 
 /**
  * `/urls/<x>`: an all-digit segment is an id; anything else is a short code, which only GET understands
- * (contract §1.0 route precedence: `/urls/<int:id>` wins over `/urls/<short_code>`).
+ * (docs/CONTRACT.md#c-1-0 route precedence: `/urls/<int:id>` wins over `/urls/<short_code>`).
  */
 export default async function urlItemRoutes(app: FastifyInstance, opts: { ctx: UrlContext }) {
   const { ctx } = opts
   const methodNotAllowed = () => new HttpError(405, 'Method not allowed')
 
-  // GET /urls/:id — URL object, active or not (contract §1.5); GET /urls/<code> — secondary alias (contract §1.10)
+  // GET /urls/:id — URL object, active or not (docs/CONTRACT.md#c-1-5); GET /urls/<code> — secondary alias (docs/CONTRACT.md#c-1-10)
   app.get('/urls/:id', async (req: ItemRequest, reply) => {
     if (!isDigits(req.params.id)) return followAlias(app, req, reply, req.params.id)
     return toUrlObject(await findUrlOrThrow(app.db, req.params.id))
   })
 
-  // PUT and PATCH /urls/:id — partial update, same semantics for both verbs (contract §1.6)
+  // PUT and PATCH /urls/:id — partial update, same semantics for both verbs (docs/CONTRACT.md#c-1-6)
   const update = async (req: ItemRequest, _reply: FastifyReply) => {
     if (!isDigits(req.params.id)) throw methodNotAllowed()
     const row = await updateUrl(ctx, req.params.id, requireJsonObject(req.body))
@@ -33,7 +33,7 @@ export default async function urlItemRoutes(app: FastifyInstance, opts: { ctx: U
   app.put('/urls/:id', update)
   app.patch('/urls/:id', update)
 
-  // DELETE /urls/:id — soft delete; 404 is decided before the optional body is parsed (contract §1.7)
+  // DELETE /urls/:id — soft delete; 404 is decided before the optional body is parsed (docs/CONTRACT.md#c-1-7)
   app.delete('/urls/:id', async (req: ItemRequest) => {
     if (!isDigits(req.params.id)) throw methodNotAllowed()
     await deactivateUrl(ctx, req.params.id, () => optionalJsonObject(req.body))
