@@ -1,7 +1,7 @@
 // infra/nginx/entrypoint.d/05-quarantine-map.sh (compose nginx container): creates the map when missing and
 // reloads nginx after a valid change. Run with a fake `nginx` on PATH that logs its arguments.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -51,4 +51,32 @@ it('reloads nginx after the map is replaced (atomic rename), only when nginx -t 
   await waitFor('a rejected test', async () => calls().length === 3, 5_000)
   await new Promise((r) => setTimeout(r, 600))
   expect(calls()).toEqual(['-t -q', '-s reload', '-t -q'])
+})
+
+it('reloads nginx when a Kubernetes ConfigMap volume swaps the map (the file is a symlink through ..data)', async () => {
+  // the kubelet's layout: <dir>/blocked_codes.conf -> ..data/blocked_codes.conf, ..data -> ..<timestamp>/
+  const cm = join(dir, 'configmap')
+  const cmLog = join(dir, 'nginx-cm.log')
+  mkdirSync(join(cm, '..v1'), { recursive: true })
+  writeFileSync(join(cm, '..v1/blocked_codes.conf'), '# empty\n')
+  symlinkSync('..v1', join(cm, '..data'))
+  symlinkSync('..data/blocked_codes.conf', join(cm, 'blocked_codes.conf'))
+  writeFileSync(join(dir, 'bin/nginx'), `#!/bin/sh\necho "$*" >> "${cmLog}"\n`)
+  const watcher = spawn('sh', [join(INFRA_DIR, 'nginx/entrypoint.d/05-quarantine-map.sh')], {
+    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, QUARANTINE_MAP_FILE: join(cm, 'blocked_codes.conf'), QUARANTINE_WATCH_SECONDS: '0.2' },
+    detached: true,
+    stdio: 'ignore',
+  })
+  try {
+    await new Promise((r) => watcher.once('exit', r))
+    mkdirSync(join(cm, '..v2'))
+    writeFileSync(join(cm, '..v2/blocked_codes.conf'), '/abc 1;\n/r/abc 1;\n/urls/abc 1;\n')
+    symlinkSync('..v2', join(cm, '..data_tmp'))
+    renameSync(join(cm, '..data_tmp'), join(cm, '..data'))
+    const cmCalls = () => (existsSync(cmLog) ? readFileSync(cmLog, 'utf8').trim().split('\n') : [])
+    await waitFor('a reload', async () => cmCalls().includes('-s reload'), 5_000)
+    expect(cmCalls()).toEqual(['-t -q', '-s reload'])
+  } finally {
+    if (watcher.pid) process.kill(-watcher.pid, 'SIGTERM')
+  }
 })
