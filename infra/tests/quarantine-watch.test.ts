@@ -53,29 +53,44 @@ it('reloads nginx after the map is replaced (atomic rename), only when nginx -t 
   expect(calls()).toEqual(['-t -q', '-s reload', '-t -q'])
 })
 
-it('reloads nginx when a Kubernetes ConfigMap volume swaps the map (the file is a symlink through ..data)', async () => {
-  // the kubelet's layout: <dir>/blocked_codes.conf -> ..data/blocked_codes.conf, ..data -> ..<timestamp>/
+it('on Kubernetes copies the published ConfigMap key (absent at first, then swapped by the kubelet) and reloads', async () => {
+  // the kubelet's layout of a ConfigMap volume: <dir>/<key> -> ..data/<key>, ..data -> ..<version>/
   const cm = join(dir, 'configmap')
+  const target = join(dir, 'k8s/blocked_codes.conf')
   const cmLog = join(dir, 'nginx-cm.log')
-  mkdirSync(join(cm, '..v1'), { recursive: true })
-  writeFileSync(join(cm, '..v1/blocked_codes.conf'), '# empty\n')
-  symlinkSync('..v1', join(cm, '..data'))
-  symlinkSync('..data/blocked_codes.conf', join(cm, 'blocked_codes.conf'))
+  mkdirSync(cm)
   writeFileSync(join(dir, 'bin/nginx'), `#!/bin/sh\necho "$*" >> "${cmLog}"\n`)
   const watcher = spawn('sh', [join(INFRA_DIR, 'nginx/entrypoint.d/05-quarantine-map.sh')], {
-    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, QUARANTINE_MAP_FILE: join(cm, 'blocked_codes.conf'), QUARANTINE_WATCH_SECONDS: '0.2' },
+    env: {
+      ...process.env,
+      PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+      QUARANTINE_MAP_FILE: target,
+      QUARANTINE_MAP_SOURCE: join(cm, 'blocked_codes.conf'),
+      QUARANTINE_WATCH_SECONDS: '0.2',
+    },
     detached: true,
     stdio: 'ignore',
   })
+  const cmCalls = () => (existsSync(cmLog) ? readFileSync(cmLog, 'utf8').trim().split('\n') : [])
+  const publish = (version: string, text: string) => {
+    mkdirSync(join(cm, `..${version}`))
+    writeFileSync(join(cm, `..${version}/blocked_codes.conf`), text)
+    symlinkSync(`..${version}`, join(cm, '..data_tmp'))
+    renameSync(join(cm, '..data_tmp'), join(cm, '..data'))
+    if (!existsSync(join(cm, 'blocked_codes.conf'))) symlinkSync('..data/blocked_codes.conf', join(cm, 'blocked_codes.conf'))
+  }
   try {
     await new Promise((r) => watcher.once('exit', r))
-    mkdirSync(join(cm, '..v2'))
-    writeFileSync(join(cm, '..v2/blocked_codes.conf'), '/abc 1;\n/r/abc 1;\n/urls/abc 1;\n')
-    symlinkSync('..v2', join(cm, '..data_tmp'))
-    renameSync(join(cm, '..data_tmp'), join(cm, '..data'))
-    const cmCalls = () => (existsSync(cmLog) ? readFileSync(cmLog, 'utf8').trim().split('\n') : [])
+    expect(readFileSync(target, 'utf8')).toMatch(/^#/) // nothing published yet: nginx starts with an empty map
+
+    publish('v1', '/abc 1;\n/r/abc 1;\n/urls/abc 1;\n')
     await waitFor('a reload', async () => cmCalls().includes('-s reload'), 5_000)
-    expect(cmCalls()).toEqual(['-t -q', '-s reload'])
+    expect(readFileSync(target, 'utf8')).toContain('/abc 1;')
+
+    publish('v2', '/xyz 1;\n/r/xyz 1;\n/urls/xyz 1;\n')
+    await waitFor('a second reload', async () => cmCalls().filter((c) => c === '-s reload').length === 2, 5_000)
+    expect(readFileSync(target, 'utf8')).toBe('/xyz 1;\n/r/xyz 1;\n/urls/xyz 1;\n')
+    expect(cmCalls()).toEqual(['-t -q', '-s reload', '-t -q', '-s reload'])
   } finally {
     if (watcher.pid) process.kill(-watcher.pid, 'SIGTERM')
   }
