@@ -1,7 +1,7 @@
 // infra/nginx/entrypoint.d/05-quarantine-map.sh (compose nginx container): creates the map when missing and
 // reloads nginx after a valid change. Run with a fake `nginx` on PATH that logs its arguments.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -51,4 +51,47 @@ it('reloads nginx after the map is replaced (atomic rename), only when nginx -t 
   await waitFor('a rejected test', async () => calls().length === 3, 5_000)
   await new Promise((r) => setTimeout(r, 600))
   expect(calls()).toEqual(['-t -q', '-s reload', '-t -q'])
+})
+
+it('on Kubernetes copies the published ConfigMap key (absent at first, then swapped by the kubelet) and reloads', async () => {
+  // the kubelet's layout of a ConfigMap volume: <dir>/<key> -> ..data/<key>, ..data -> ..<version>/
+  const cm = join(dir, 'configmap')
+  const target = join(dir, 'k8s/blocked_codes.conf')
+  const cmLog = join(dir, 'nginx-cm.log')
+  mkdirSync(cm)
+  writeFileSync(join(dir, 'bin/nginx'), `#!/bin/sh\necho "$*" >> "${cmLog}"\n`)
+  const watcher = spawn('sh', [join(INFRA_DIR, 'nginx/entrypoint.d/05-quarantine-map.sh')], {
+    env: {
+      ...process.env,
+      PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+      QUARANTINE_MAP_FILE: target,
+      QUARANTINE_MAP_SOURCE: join(cm, 'blocked_codes.conf'),
+      QUARANTINE_WATCH_SECONDS: '0.2',
+    },
+    detached: true,
+    stdio: 'ignore',
+  })
+  const cmCalls = () => (existsSync(cmLog) ? readFileSync(cmLog, 'utf8').trim().split('\n') : [])
+  const publish = (version: string, text: string) => {
+    mkdirSync(join(cm, `..${version}`))
+    writeFileSync(join(cm, `..${version}/blocked_codes.conf`), text)
+    symlinkSync(`..${version}`, join(cm, '..data_tmp'))
+    renameSync(join(cm, '..data_tmp'), join(cm, '..data'))
+    if (!existsSync(join(cm, 'blocked_codes.conf'))) symlinkSync('..data/blocked_codes.conf', join(cm, 'blocked_codes.conf'))
+  }
+  try {
+    await new Promise((r) => watcher.once('exit', r))
+    expect(readFileSync(target, 'utf8')).toMatch(/^#/) // nothing published yet: nginx starts with an empty map
+
+    publish('v1', '/abc 1;\n/r/abc 1;\n/urls/abc 1;\n')
+    await waitFor('a reload', async () => cmCalls().includes('-s reload'), 5_000)
+    expect(readFileSync(target, 'utf8')).toContain('/abc 1;')
+
+    publish('v2', '/xyz 1;\n/r/xyz 1;\n/urls/xyz 1;\n')
+    await waitFor('a second reload', async () => cmCalls().filter((c) => c === '-s reload').length === 2, 5_000)
+    expect(readFileSync(target, 'utf8')).toBe('/xyz 1;\n/r/xyz 1;\n/urls/xyz 1;\n')
+    expect(cmCalls()).toEqual(['-t -q', '-s reload', '-t -q', '-s reload'])
+  } finally {
+    if (watcher.pid) process.kill(-watcher.pid, 'SIGTERM')
+  }
 })

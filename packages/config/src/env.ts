@@ -96,6 +96,12 @@ export const EnvSchema = z.object({
   RISK_CONCURRENCY: positiveInt(8),
   QUARANTINE_MAP_FILE: text('infra/nginx/generated/blocked_codes.conf'),
   NGINX_RELOAD_CMD: text(''),
+  // Kubernetes (deploy/k8s): the risk pod's publisher copies QUARANTINE_MAP_FILE into this ConfigMap key, which the
+  // edge pods mount (apps/risk/src/quarantine-publisher.ts); blank = not on Kubernetes, the publisher refuses to start
+  QUARANTINE_CONFIGMAP: text(''),
+  QUARANTINE_CONFIGMAP_KEY: text('blocked_codes.conf'),
+  QUARANTINE_PUBLISH_INTERVAL_SECONDS: positiveInt(10),
+  QUARANTINE_PUBLISHER_PORT: port(9104),
 })
 
 export type Env = z.infer<typeof EnvSchema>

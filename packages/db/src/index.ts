@@ -1,6 +1,6 @@
 export * from './schema/index.js'
 export { createDb, closeDb, pingDb, type Db } from './client.js'
-export { ensureDatabase, runMigrations, migrationsFolder } from './migrate.js'
+export { ensureDatabase, runMigrations, migrationsFolder, pendingMigrations } from './migrate.js'
 export * from './queries/index.js'
 export { runSeed, type SeedReport } from './seed/run-seed.js'
 export { formatReport, type TableReport } from './seed/report.js'

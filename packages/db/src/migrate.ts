@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { drizzle } from 'drizzle-orm/postgres-js'
+import { readMigrationFiles } from 'drizzle-orm/migrator'
 import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 
@@ -32,5 +33,27 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     return true
   } finally {
     await sql.end({ timeout: 5 })
+  }
+}
+
+/**
+ * How many of the committed migrations the database has not applied yet, judged as drizzle's migrator judges it
+ * (a migration is applied when the newest row of drizzle.__drizzle_migrations is not older than its folder time).
+ * A database, schema or table that does not exist yet counts as nothing applied. Used by the apps' wait step on
+ * Kubernetes (deploy/k8s): pods of a release start once the migration Job has brought the schema to their version.
+ */
+export async function pendingMigrations(databaseUrl: string): Promise<number> {
+  const migrations = readMigrationFiles({ migrationsFolder })
+  const client = postgres(databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 })
+  try {
+    const [row] = await client<{ last: string | null }[]>`select max(created_at)::text as last from drizzle.__drizzle_migrations`
+    const last = row?.last === null || row?.last === undefined ? -1 : Number(row.last)
+    return migrations.filter((m) => m.folderMillis > last).length
+  } catch (err) {
+    // 3D000 no such database, 3F000 no such schema, 42P01 no such table: nothing applied yet
+    if (['3D000', '3F000', '42P01'].includes((err as { code?: string }).code ?? '')) return migrations.length
+    throw err
+  } finally {
+    await client.end({ timeout: 5 })
   }
 }
