@@ -2,22 +2,22 @@
 // "Capacity plan"). Not a speed benchmark: it writes, reads sizes and cleans up.
 //   pnpm capacity:storage [clicks] [links]     (defaults 100 000 clicks, 100 000 links)
 // Postgres: a scratch database (migrated like production), 1 000 links, then `clicks` records written through the
-// click writer's own insert (apps/redirect/src/clicks/insert-clicks.ts) in hand-off sized batches of 500;
+// click writer's own insert (packages/clicks/src/insert-clicks.ts) in hand-off sized batches of 500;
 // pg_total_relation_size per table and per index. Redis: a scratch key prefix; `links` lookup answers of the shape
-// packages/links writes (`url:<code>`, JSON, EX), and click batches encoded as the hand-off puts them on the stream;
+// packages/links writes (keys from packages/redis) (`url:<code>`, JSON, EX), and click batches encoded as the hand-off puts them on the stream;
 // MEMORY USAGE per key. Everything is removed at the end.
 import { parseArgs } from 'node:util'
-import { encodeClickBatch } from '../../apps/redirect/src/clicks/click-wire.js'
-import type { ClickBatch, ClickRecord } from '../../apps/redirect/src/clicks/click-record.js'
-import { insertClicks } from '../../apps/redirect/src/clicks/insert-clicks.js'
+import { encodeClickBatch } from '../../packages/clicks/src/click-wire.js'
+import type { ClickBatch, ClickRecord } from '../../packages/clicks/src/click-record.js'
+import { insertClicks } from '../../packages/clicks/src/insert-clicks.js'
 import { importFromRedirect } from '../redirect/resolve.js'
 
 type Testing = typeof import('@ghostlink/testing')
 type DbPkg = typeof import('@ghostlink/db')
-type Links = typeof import('@ghostlink/links')
+type RedisPkg = typeof import('@ghostlink/redis')
 const { createTestDatabase, testRedisPrefix, cleanRedisPrefix, TEST_REDIS_URL, seededRandom } = await importFromRedirect<Testing>('@ghostlink/testing')
 const { createDb, closeDb } = await importFromRedirect<DbPkg>('@ghostlink/db')
-const { redisKeys } = await importFromRedirect<Links>('@ghostlink/links')
+const { redisKeys } = await importFromRedirect<RedisPkg>('@ghostlink/redis')
 const { Redis } = await importFromRedirect<typeof import('ioredis')>('ioredis')
 
 const { positionals } = parseArgs({ allowPositionals: true })
