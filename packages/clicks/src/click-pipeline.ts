@@ -12,6 +12,9 @@ import { createFallbackBuffer } from './fallback-buffer.js'
 import { createStreamConsumer } from './stream-consumer.js'
 
 /** The consumer-group reader of the click stream, shared by the replicas (CLICK_CONSUMER) and the click writer. */
+/** The stream's consumer group: every click writer (and a replica with CLICK_CONSUMER on) joins it. */
+export const CLICK_WRITER_GROUP = 'click-writers'
+
 export function createClickStreamConsumer(opts: {
   config: Pick<Config, 'REDIS_PREFIX'>
   db: Db
@@ -25,7 +28,7 @@ export function createClickStreamConsumer(opts: {
     redis: opts.consumerRedis,
     db: opts.db,
     stream: redisKeys(opts.config.REDIS_PREFIX).clickStream,
-    group: 'click-writers',
+    group: CLICK_WRITER_GROUP,
     consumer: opts.instanceId,
     claimIdleMs: opts.claimIdleMs,
     onFlushed: (n) => opts.metrics.clicksFlushed.inc({ path: 'stream' }, n),
