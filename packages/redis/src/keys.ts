@@ -10,6 +10,10 @@ export const redisKeys = (prefix: string) => ({
   quarantine: `${prefix}quarantine:codes`,
   /** Stream of click and fingerprint records handed off by the redirect tier. */
   clickStream: `${prefix}clicks`,
+  /** Prefix of the API's per-key request counters (@fastify/rate-limit's Redis store appends `<key id>:r|w`). */
+  keyRateLimit: `${prefix}ratelimit:key:`,
+  /** Failed authentications from one client IP in the current window. */
+  authFailures: (ip: string) => `${prefix}ratelimit:authfail:${ip}`,
   /** Prefix for BullMQ queues. */
   bull: `${prefix}bull`,
 })
