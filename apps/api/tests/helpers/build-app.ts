@@ -3,7 +3,7 @@ import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { createRedis } from '@ghostlink/redis'
 import { createApiMetrics } from '@ghostlink/metrics'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import { api } from '../../src/app.js'
 import { fastifyOptions } from '../../src/fastify-options.js'
@@ -24,6 +24,8 @@ export type BuildAppOptions = {
   replicaOf?: TestApp
   /** pino options and destination, to capture log lines (default: no logger) */
   logger?: FastifyServerOptions['logger']
+  /** sees every route as it is registered (route-table tests) */
+  onRoute?: (route: RouteOptions) => void
 }
 
 /**
@@ -52,6 +54,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<TestApp> {
   }
   const metrics = createApiMetrics(config.release, config.flags)
   const app = Fastify({ ...fastifyOptions(config), logger: opts.logger ?? false })
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
   await app.register(api, { config, db, redis, metrics })
   await app.ready()
   return {
