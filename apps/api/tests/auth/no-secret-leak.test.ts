@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream'
+import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loggerOptions } from '../../src/logger-options.js'
 import { ADMIN_KEY, bearer, buildTokenApp, createUser } from '../helpers/auth.js'
@@ -33,7 +34,7 @@ describe('key secrets never leak', () => {
     const secrets = [key, ADMIN_KEY, key.slice(11), ADMIN_KEY.slice(11)]
 
     const answers: string[] = []
-    const send = async (opts: Parameters<TestApp['app']['inject']>[0]) => {
+    const send = async (opts: InjectOptions) => {
       const res = await t.app.inject(opts)
       answers.push(JSON.stringify(res.headers), res.body)
       return res
