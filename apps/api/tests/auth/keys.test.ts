@@ -107,6 +107,9 @@ describe('authentication', () => {
   it('unknown routes stay JSON 404 and wrong methods JSON 405, with or without a key', async () => {
     expect((await t.app.inject({ url: '/nope' })).json()).toEqual({ error: 'Not found', code: 404 })
     expect((await t.app.inject({ method: 'PATCH', url: '/urls' })).json()).toEqual({ error: 'Method not allowed', code: 405 })
+    // HEAD routes inherit their GET route's rule
+    expect((await t.app.inject({ method: 'HEAD', url: '/urls' })).statusCode).toBe(401)
+    expect((await t.app.inject({ method: 'HEAD', url: '/health' })).statusCode).toBe(200)
   })
 })
 
