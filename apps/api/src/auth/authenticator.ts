@@ -38,8 +38,15 @@ export function createAuthenticator(opts: { db: Db; ttlMs: number; bootstrapSecr
       const hit = cache.get(hash)
       if (hit && hit.expires > Date.now()) return hit.caller
       cache.delete(hash)
-      if (bootstrapHash && sameHash(hash, bootstrapHash)) await ensureBootstrap()
-      const row = await findCallerByHash(opts.db, hash)
+      const isBootstrap = bootstrapHash !== null && sameHash(hash, bootstrapHash)
+      if (isBootstrap) await ensureBootstrap()
+      let row = await findCallerByHash(opts.db, hash)
+      // the built-in user was deleted (and its keys with it): register the bootstrap key again. A revoked one stays
+      // revoked: ensureBootstrapKey never touches an existing row.
+      if (!row && isBootstrap) {
+        await ensureBootstrapKey(opts.db, opts.bootstrapSecret)
+        row = await findCallerByHash(opts.db, hash)
+      }
       // the index found the row by hash; the constant-time comparison is the belt to that brace
       if (!row || !sameHash(row.hash, hash)) return null
       const caller: Caller = { keyId: row.keyId, userId: row.userId, scope: row.scope }

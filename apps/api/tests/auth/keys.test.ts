@@ -104,6 +104,24 @@ describe('authentication', () => {
     expect(boot).toMatchObject({ scope: 'admin', user_id: me.json().id, revoked_at: null })
   })
 
+  it('the bootstrap key survives the deletion of the built-in user, but not its own revocation', async () => {
+    const app = await buildTokenApp()
+    try {
+      const me = await app.app.inject({ url: '/users/me', headers: bearer(ADMIN_KEY) })
+      expect((await app.app.inject({ method: 'DELETE', url: `/users/${me.json().id}`, headers: bearer(ADMIN_KEY) })).statusCode).toBe(200)
+      await new Promise((r) => setTimeout(r, 600)) // past the key cache
+      const again = await app.app.inject({ url: '/users/me', headers: bearer(ADMIN_KEY) })
+      expect(again.statusCode).toBe(200)
+      expect(again.json().username).toBe('admin')
+      const keys = await app.app.inject({ url: '/keys', headers: bearer(ADMIN_KEY) })
+      const boot = keys.json().find((k: { name: string }) => k.name === 'GHOSTLINK_ADMIN_KEY')
+      await app.app.inject({ method: 'DELETE', url: `/keys/${boot.id}`, headers: bearer(ADMIN_KEY) })
+      expect((await app.app.inject({ url: '/users/me', headers: bearer(ADMIN_KEY) })).statusCode).toBe(401)
+    } finally {
+      await app.close()
+    }
+  })
+
   it('unknown routes stay JSON 404 and wrong methods JSON 405, with or without a key', async () => {
     expect((await t.app.inject({ url: '/nope' })).json()).toEqual({ error: 'Not found', code: 404 })
     expect((await t.app.inject({ method: 'PATCH', url: '/urls' })).json()).toEqual({ error: 'Method not allowed', code: 405 })
