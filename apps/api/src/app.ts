@@ -8,6 +8,7 @@ import canaryRoutes from './routes/canaries.js'
 import healthRoutes from './routes/health.js'
 import quarantineRoutes from './routes/quarantine.js'
 import shortenRoutes from './routes/shorten.js'
+import urlQrRoutes from './routes/url-qr.js'
 import urlRiskRoutes from './routes/url-risk.js'
 import urlRoutes from './routes/urls/index.js'
 import eventRoutes from './routes/events.js'
@@ -34,6 +35,7 @@ export const api = fp(
     await app.register(shortenRoutes)
     await app.register(urlRoutes)
     await app.register(urlRiskRoutes)
+    await app.register(urlQrRoutes)
     await app.register(userRoutes)
     await app.register(usersBulkRoutes)
     await app.register(eventRoutes)
