@@ -6,6 +6,7 @@ import { createApiBeforeScrape } from './metrics/before-scrape.js'
 import { type ApiDeps, depsPlugin } from './plugins/deps.js'
 import canaryRoutes from './routes/canaries.js'
 import healthRoutes from './routes/health.js'
+import openApiRoutes from './routes/openapi.js'
 import quarantineRoutes from './routes/quarantine.js'
 import shortenRoutes from './routes/shorten.js'
 import urlQrRoutes from './routes/url-qr.js'
@@ -40,6 +41,7 @@ export const api = fp(
     await app.register(usersBulkRoutes)
     await app.register(eventRoutes)
     await app.register(quarantineRoutes)
+    await app.register(openApiRoutes)
 
     app.after(() => addMethodNotAllowed(app, routes))
   },

@@ -14,7 +14,9 @@ export type TestApp = { app: FastifyInstance; db: Db; redis: Redis | undefined; 
  * Builds the API against a fresh database and a private Redis prefix of this test file.
  * `env` overrides configuration (flags, release variables); `withRedis: false` runs it with Redis unavailable.
  */
-export async function buildApp(opts: { env?: Record<string, string>; withRedis?: boolean } = {}): Promise<TestApp> {
+export async function buildApp(
+  opts: { env?: Record<string, string>; withRedis?: boolean; beforeRegister?: (app: FastifyInstance) => void } = {},
+): Promise<TestApp> {
   const tdb = await createTestDatabase()
   const prefix = testRedisPrefix()
   const config = loadConfig({ DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', ...opts.env })
@@ -26,6 +28,7 @@ export async function buildApp(opts: { env?: Record<string, string>; withRedis?:
   }
   const metrics = createApiMetrics(config.release, config.flags)
   const app = Fastify({ ...fastifyOptions(config), logger: false })
+  opts.beforeRegister?.(app)
   await app.register(api, { config, db, redis, metrics })
   await app.ready()
   return {
