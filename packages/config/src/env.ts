@@ -75,6 +75,10 @@ export const EnvSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   BULK_BODY_LIMIT_BYTES: positiveInt(20 * 1_048_576),
   DATA_DIR: text('data'),
+  // The short URL as the public sees it (QR codes, issue 14): the front door by default; no trailing slash
+  PUBLIC_BASE_URL: text('http://localhost:8080')
+    .pipe(z.string().regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an http(s) URL without query or fragment'))
+    .transform((v) => v.replace(/\/+$/, '')),
   // `pnpm seed`: directory of users.csv/urls.csv/events.csv; blank = data/reference, else data/ (packages/db/src/cli/seed.ts)
   SEED_DIR: text(''),
 
