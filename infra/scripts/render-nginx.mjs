@@ -22,6 +22,8 @@ export const NGINX_DEFAULTS = {
   RATE_LIMIT_API_BURST: '40',
   RATE_LIMIT_WRITE: '5r/s',
   RATE_LIMIT_WRITE_BURST: '20',
+  // the edge micro-cache: `redirect_cache` only where a click writer ships NGINX_EDGE_CLICK_LOG (EDGE_CLICK_LOG)
+  NGINX_REDIRECT_CACHE: 'off',
 }
 
 /** The edge's tunables an operator sets in the environment, as `.env` does for compose: the RATE_LIMIT_* pairs. */
@@ -72,6 +74,7 @@ export function prepareNginx(prefix, overrides = {}) {
     NGINX_PID_FILE: join(dir, 'nginx.pid'),
     NGINX_ERROR_LOG: join(dir, 'logs/error.log'),
     NGINX_ACCESS_LOG: join(dir, 'logs/access.log'),
+    NGINX_EDGE_CLICK_LOG: join(dir, 'logs/edge-clicks.log'),
     NGINX_TEMP_DIR: join(dir, 'temp'),
     QUARANTINE_MAP_FILE: join(dir, 'blocked_codes.conf'),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined && v !== '')),

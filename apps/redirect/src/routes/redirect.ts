@@ -1,4 +1,4 @@
-import { ClickStatus } from '@ghostlink/clicks'
+import { ClickStatus, EDGE_HEADERS } from '@ghostlink/clicks'
 import { HttpError, NotFound, Quarantined } from '@ghostlink/http'
 import { type LinkAnswer, safeLocation } from '@ghostlink/links'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -46,8 +46,13 @@ export default async function redirectRoutes(app: FastifyInstance) {
     clicks.record([Date.now(), code, ClickStatus.redirected, ip, ua, req.headers.referer ?? null, link.id, link.user_id])
     answered[302].inc()
     latency.observe(reply.elapsedTime / 1000)
-    // private, max-age=0: a browser must not keep a redirect that may be quarantined later
-    reply.code(302).header('location', safeLocation(link.original_url)).header('cache-control', 'private, max-age=0').send()
+    // private, max-age=0: a browser must not keep a redirect that may be quarantined later (the edge's own
+    // micro-cache ignores it and keeps a 302 for about a second). The link's ids ride along for the edge's click log
+    // and are stripped there (packages/clicks/src/edge-click-log.ts); nothing in this answer is the visitor's.
+    reply.code(302).header('location', safeLocation(link.original_url)).header('cache-control', 'private, max-age=0')
+    reply.header(EDGE_HEADERS.urlId, link.id)
+    if (link.user_id !== null) reply.header(EDGE_HEADERS.userId, link.user_id)
+    reply.send()
   }
 
   async function resolveThenAnswer(req: FastifyRequest, reply: FastifyReply, code: string): Promise<void> {
