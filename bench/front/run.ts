@@ -62,7 +62,9 @@ try {
   await closeDb(db)
   await cleanRedisPrefix(prefix)
   await tdb.drop()
-  rmSync(dir, { recursive: true, force: true })
+  // BENCH_KEEP=1 keeps the logs (nginx's access, error and click logs) for a look
+  if (process.env.BENCH_KEEP) console.log(`kept ${dir}`)
+  else rmSync(dir, { recursive: true, force: true })
 }
 process.exit(failed ? 1 : 0)
 
