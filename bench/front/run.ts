@@ -1,4 +1,4 @@
-// pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000]
+// pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000]   (BENCH_KEEP=1 keeps nginx's logs)
 // The front door as the platform runs it, on this one box: nginx (the rendered template, a worker per core, the
 // micro-cache on), two redirect replicas handing clicks off (CLICK_CONSUMER=off), the click writer (draining the
 // stream and shipping the edge's click log) and Postgres, all built and started as production starts them. wrk
@@ -74,7 +74,7 @@ async function run() {
   }
   const env = { DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', APP_VERSION: 'bench' }
   // the replicas as compose runs them (heap caps, hand-off only)
-  const replicaArgs = ['--max-old-space-size=96', '--max-semi-space-size=4']
+  const replicaArgs = (process.env.BENCH_REPLICA_NODE_ARGS ?? '--max-old-space-size=96 --max-semi-space-size=4').split(' ').filter(Boolean)
   const r1 = await startChild('apps/redirect/dist/server.js', { ...env, CLICK_CONSUMER: 'off' }, replicaArgs)
   const r2 = await startChild('apps/redirect/dist/server.js', { ...env, CLICK_CONSUMER: 'off' }, replicaArgs)
   children.push(r1, r2)
@@ -166,6 +166,10 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   const recorded = Number((await db.$client`select count(*) as n from events where event_type = 'redirect'`)[0]!.n)
   const byReplicas = (await served302(r1.base)) + (await served302(r2.base))
   const hits = await countLines(edge.vars.NGINX_EDGE_CLICK_LOG)
+  for (const r of [r1, r2]) {
+    const text = await (await fetch(`${r.base}/metrics`)).text()
+    console.log(`replica lookups ${r.base}: ${text.split('\n').filter((l) => /^redirect_(cache|db)_lookups_total/.test(l)).join('; ')}`)
+  }
   await Promise.all([stopChild(r1), stopChild(r2)])
   await stopChild(writer)
 
