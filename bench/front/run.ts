@@ -168,7 +168,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   const hits = await countLines(edge.vars.NGINX_EDGE_CLICK_LOG)
   for (const r of [r1, r2]) {
     const text = await (await fetch(`${r.base}/metrics`)).text()
-    console.log(`replica lookups ${r.base}: ${text.split('\n').filter((l) => /^redirect_(cache|db)_lookups_total/.test(l)).join('; ')}`)
+    console.log(`replica lookups ${r.base}: ${text.split('\n').filter((l) => /^redirect_(cache|db)_lookups_total|^redirect_latency_seconds_(sum|count)/.test(l)).join('; ')}`)
   }
   await Promise.all([stopChild(r1), stopChild(r2)])
   await stopChild(writer)
