@@ -5,7 +5,7 @@
 // loads, in alternating slices of one run: the bare fastify ceiling, the front door, and nginx's own `return 302`.
 // After each front-door slice the pipeline drains (not part of any slice: its time is shown); at the end every
 // 302 the front door answered must be one `redirect` event in Postgres. docs/CAPACITY.md, "Front door".
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
