@@ -8,6 +8,7 @@ import canaryRoutes from './routes/canaries.js'
 import healthRoutes from './routes/health.js'
 import quarantineRoutes from './routes/quarantine.js'
 import shortenRoutes from './routes/shorten.js'
+import statsRoutes from './routes/stats.js'
 import urlRiskRoutes from './routes/url-risk.js'
 import urlRoutes from './routes/urls/index.js'
 import eventRoutes from './routes/events.js'
@@ -38,6 +39,7 @@ export const api = fp(
     await app.register(usersBulkRoutes)
     await app.register(eventRoutes)
     await app.register(quarantineRoutes)
+    await app.register(statsRoutes)
 
     app.after(() => addMethodNotAllowed(app, routes))
   },

@@ -136,6 +136,13 @@ describe('click statistics kept by the click writer', () => {
     expect(s.unique_visitors).toBe(12)
   })
 
+  it('counts a click that reaches the writer days late everywhere but in the visitors (its day salt is gone)', async () => {
+    const late = today - 3 * DAY + HOUR
+    await insertClicks(env.db, [{ id: 'stats:late', records: [rec(late, b, '192.0.2.50', CHROME, null)] }])
+    const s = await statsForUrl(env.db, b, parseStatsRange({ from: new Date(today - 3 * DAY).toISOString(), to: new Date(today - 2 * DAY).toISOString() }))
+    expect(s).toMatchObject({ total: 1, humans: 1, bots: 0, unique_visitors: 0, browsers: [{ name: 'Chrome', clicks: 1 }] })
+  })
+
   it('writes no statistics for a link deleted since the click, and keeps the batch', async () => {
     const [gone] = await env.db.insert(urls).values({ short_code: 'sgone', original_url: 'https://example.com/g' }).returning({ id: urls.id })
     await env.db.delete(urls).where(eq(urls.id, gone!.id))
