@@ -2,3 +2,5 @@ export { CLICK_WRITER_GROUP, createClickPipeline, createClickWriters, type Click
 export { Click, ClickRecordSchema, ClickStatus, type ClickBatch, type ClickRecord } from './click-record.js'
 export { encodeClickBatch, decodeClickBatch } from './click-wire.js'
 export { insertClicks, pruneClickBatches } from './insert-clicks.js'
+export { runClickRetention, type ClickRetentionOptions, type ClickRetentionReport } from './retention/run-click-retention.js'
+export { anonymizeIp } from './retention/anonymize-ip.js'

@@ -79,6 +79,12 @@ export const EnvSchema = z.object({
   // Consumers per click writer process, each with its own Redis connection and insert transaction: a writer spends
   // most of its time waiting on Postgres, so two inserts in flight use a second Postgres core (docs/CAPACITY.md)
   CLICK_WRITER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  // Raw clicks (redirect events and request fingerprints) are deleted this many days after the click; the statistics
+  // rollups stay. 0 keeps them forever (the original's behaviour). Run hourly by the risk worker (click-retention queue).
+  CLICK_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  // Stored client IPs (fingerprints, redirect events) are cut to their /24 (IPv4) or /48 (IPv6) this many days after
+  // the click. 0 never cuts them.
+  IP_ANONYMIZE_AFTER_DAYS: z.coerce.number().int().min(0).default(30),
 
   // Workers
   PROBE_ALLOW_PRIVATE: flag(false),

@@ -36,10 +36,16 @@ CREATE TABLE "click_visitor_salts" (
 	"created_at" timestamp DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "click_retention_state" (
+	"id" smallint PRIMARY KEY NOT NULL,
+	"anonymized_until" timestamp
+);
+--> statement-breakpoint
 ALTER TABLE "click_stats_daily" ADD CONSTRAINT "click_stats_daily_url_id_urls_id_fk" FOREIGN KEY ("url_id") REFERENCES "public"."urls"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "click_stats_hourly" ADD CONSTRAINT "click_stats_hourly_url_id_urls_id_fk" FOREIGN KEY ("url_id") REFERENCES "public"."urls"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "click_stats_visitors" ADD CONSTRAINT "click_stats_visitors_url_id_urls_id_fk" FOREIGN KEY ("url_id") REFERENCES "public"."urls"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "click_stats_daily_day_idx" ON "click_stats_daily" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "click_stats_hourly_hour_idx" ON "click_stats_hourly" USING btree ("hour");--> statement-breakpoint
 CREATE INDEX "click_stats_visitors_day_idx" ON "click_stats_visitors" USING btree ("day");--> statement-breakpoint
-CREATE INDEX "click_visitor_hashes_day_idx" ON "click_visitor_hashes" USING btree ("day");
+CREATE INDEX "click_visitor_hashes_day_idx" ON "click_visitor_hashes" USING btree ("day");--> statement-breakpoint
+CREATE INDEX "events_timestamp_brin" ON "events" USING brin ("timestamp");
