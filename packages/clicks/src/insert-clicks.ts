@@ -74,7 +74,7 @@ async function write(db: Db, batches: ClickBatch[], checkRefs: boolean, salts: M
         x.s = 404, x.s = 410, x.s <> 302,
         to_timestamp(x.t / 1000) at time zone 'UTC'
       from x`
-    if (salts) await writeRollup(tx, buildRollup(records, salts))
+    if (salts) await writeRollup(tx, buildRollup(records, salts), checkRefs)
     return records.length
   })
 }

@@ -52,3 +52,17 @@ export function referrerHost(referrer: string | null): string {
     return UNKNOWN
   }
 }
+
+/** referrerHost behind an LRU cache: the same few referring pages come again and again. */
+export function createReferrerParser(max = 10_000) {
+  const cache = new LRUCache<string, string>({ max })
+  return (referrer: string | null): string => {
+    if (referrer === null) return 'direct'
+    let host = cache.get(referrer)
+    if (host === undefined) {
+      host = referrerHost(referrer)
+      cache.set(referrer, host)
+    }
+    return host
+  }
+}
