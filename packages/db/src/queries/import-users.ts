@@ -4,7 +4,11 @@ import { type CsvRecord, readCsv } from './read-csv.js'
 import { resetIdSequence } from './reset-sequence.js'
 import { parseTimestamp } from './timestamp.js'
 
-export type SkipReason = 'blank username or email' | 'too long or invalid characters' | 'duplicate id, username or email'
+export type SkipReason =
+  | 'blank username or email'
+  | 'too long or invalid characters'
+  | 'id out of range'
+  | 'duplicate id, username or email'
 
 /** One skipped row, for reports (line = CSV line number, header is line 1). */
 export type SkippedUser = { line: number; id: number | null; username: string; reason: SkipReason }
@@ -24,7 +28,12 @@ export type ImportUsersOptions = { rowLimit?: number; batchSize?: number; sample
 
 type UserRow = { line: number; id: number | null; username: string; email: string; created_at: string | null }
 
-const MAX_INT = 2_147_483_647
+/**
+ * The largest explicit id an import may store. `users.id` is a serial (max 2_147_483_647) and the sequence is moved past
+ * every imported id, so an id near the top would leave `POST /users` no ids to hand out. Half the range stays for
+ * generated ids (docs/decisions/2026-11-27-import-id-range.md).
+ */
+export const MAX_IMPORTED_ID = 1_000_000_000
 const chars = (s: string) => [...s].length
 // NUL can't be stored in Postgres text; other control characters have no business in a username or email.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
@@ -39,7 +48,8 @@ function toUserRow(record: CsvRecord, line: number): UserRow | SkipReason {
     return 'too long or invalid characters'
   }
   const rawId = (record.id ?? '').trim()
-  const id = /^\d+$/.test(rawId) && Number(rawId) > 0 && Number(rawId) <= MAX_INT ? Number(rawId) : null
+  const id = /^\d+$/.test(rawId) && Number(rawId) > 0 ? Number(rawId) : null
+  if (id !== null && id > MAX_IMPORTED_ID) return 'id out of range'
   const created = record.created_at ? parseTimestamp(record.created_at) : undefined
   // Naive UTC for a `timestamp without time zone` column.
   const created_at = created ? created.toISOString().replace('Z', '') : null
