@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream'
+import { hasDeceptiveChars } from '@ghostlink/http/text'
 import type { Db } from '../client.js'
 import { type CsvRecord, readCsv } from './read-csv.js'
 import { resetIdSequence } from './reset-sequence.js'
@@ -35,16 +36,13 @@ type UserRow = { line: number; id: number | null; username: string; email: strin
  */
 export const MAX_IMPORTED_ID = 1_000_000_000
 const chars = (s: string) => [...s].length
-// NUL can't be stored in Postgres text; other control characters have no business in a username or email.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
-const CONTROL = /[\u0000-\u001f\u007f]/
 
 /** docs/CONTRACT.md#c-1-12 per-row rules: trimmed username/email, explicit id when it parses as an int, created_at or now. */
 function toUserRow(record: CsvRecord, line: number): UserRow | SkipReason {
   const username = (record.username ?? '').trim()
   const email = (record.email ?? '').trim()
   if (username === '' || email === '') return 'blank username or email'
-  if (chars(username) > 100 || chars(email) > 255 || CONTROL.test(username) || CONTROL.test(email)) {
+  if (chars(username) > 100 || chars(email) > 255 || hasDeceptiveChars(username) || hasDeceptiveChars(email)) {
     return 'too long or invalid characters'
   }
   const rawId = (record.id ?? '').trim()
