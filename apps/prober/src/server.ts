@@ -43,8 +43,13 @@ await app.register(workerApp, {
   db,
   redis,
   metrics,
+  schedules: workers.scheduleStatus,
   beforeScrape: async () => {
-    await Promise.allSettled([refreshCanaryGauges(db, metrics, config.flags.ENABLE_CANARY_MONITORING), workers.sampleQueues()])
+    await Promise.allSettled([
+      refreshCanaryGauges(db, metrics, config.flags.ENABLE_CANARY_MONITORING),
+      workers.sampleQueues(),
+      workers.scheduleStatus(), // refreshes the shared last-fired gauge for the ScheduleStalled alert
+    ])
   },
 })
 
