@@ -3,7 +3,7 @@ import type { Db } from '@ghostlink/db'
 import { JOB_NAMES, QUEUES, QuarantineSyncJob, RiskJob, RiskSweepJob, enqueueQuarantineSync, enqueueRisk } from '@ghostlink/jobs'
 import { redisKeys } from '@ghostlink/redis'
 import type { RiskMetrics } from '@ghostlink/metrics'
-import { syncQuarantineMap } from '@ghostlink/quarantine'
+import { sharedReloadCoalescer, syncQuarantineMap } from '@ghostlink/quarantine'
 import { Queue, Worker } from 'bullmq'
 import { createScheduleKeeper, instrumentWorker, parseJob as parse, sampleQueueCounts } from '@ghostlink/worker-kit'
 import type { FastifyBaseLogger } from 'fastify'
@@ -32,7 +32,14 @@ export async function startRiskWorkers(deps: RiskWorkerDeps) {
   const quarantineQueue = new Queue(QUEUES.quarantine, { connection, prefix })
   for (const q of [riskQueue, quarantineQueue]) q.on('error', (err) => logger.error({ err, queue: q.name }, 'queue error'))
 
+  // at most one nginx reload per 5 s however many quarantine changes arrive (issue 13); a late one's failure is logged
+  const reloader = sharedReloadCoalescer(config.NGINX_RELOAD_CMD, {
+    onLateResult: (reload) => {
+      if (reload.ran && !reload.ok) logger.error({ reload }, 'nginx reload command failed')
+    },
+  })
   const syncDeps = {
+    reloader,
     db,
     redis: connection,
     prefix: config.REDIS_PREFIX,
@@ -125,6 +132,7 @@ export async function startRiskWorkers(deps: RiskWorkerDeps) {
       // worker.close() lets running jobs finish; waiting jobs stay in the queue for the next copy
       await Promise.all([riskWorker.close(), quarantineWorker.close()])
       await Promise.all([riskQueue.close(), quarantineQueue.close()])
+      await reloader.flush() // a reload still pending applies the last map before we exit
     },
   }
 }
