@@ -106,7 +106,7 @@ export async function startPlatform(opts: { codes: string[]; log?: boolean }): P
       spawnChild: () => {
         const child: ChildProcess = spawn(cmd, args, { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
         const keep = (d: Buffer) => {
-          out = (out + `[${name}] ${d.toString()}`).slice(-200_000)
+          out = `${out}[${name}] ${d.toString()}`.slice(-200_000)
         }
         child.stdout?.on('data', keep)
         child.stderr?.on('data', keep)

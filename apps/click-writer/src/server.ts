@@ -4,6 +4,7 @@
 import { createClickWriters } from '@ghostlink/clicks'
 import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb } from '@ghostlink/db'
+import { persistenceWarning, redisPersistence } from '@ghostlink/redis'
 import { createRedirectMetrics } from '@ghostlink/metrics'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
@@ -30,6 +31,11 @@ const writers = createClickWriters({
 await app.register(clickWriterApp, { db, redis: writers.redis, metrics, appVersion: config.APP_VERSION })
 
 writers.start()
+// the stream is the clicks' only copy until they are inserted: say so when Redis would lose it on a restart
+void redisPersistence(writers.redis).then((p) => {
+  const warning = persistenceWarning(p)
+  if (warning) app.log.warn({ redis_persistence: p }, warning)
+})
 closeWithGrace({ delay: 15_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after error')
   await app.close()
