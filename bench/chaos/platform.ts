@@ -2,7 +2,7 @@
 // services from TypeScript source as `pnpm dev` runs them (each supervised: restarted with backoff when it dies),
 // and a real nginx edge, all on free ports. The shared Postgres (5432) and Redis (6379) are never touched.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -30,6 +30,8 @@ export type Platform = {
   healthy: () => Promise<boolean>
   stop: () => Promise<void>
   logs: () => string
+  /** nginx's error log (upstream failures, retries) */
+  edgeErrors: () => string
 }
 
 const tsx = (file: string) => ['--conditions=development', '--import', 'tsx', file]
@@ -107,6 +109,7 @@ export async function startPlatform(opts: { codes: string[]; log?: boolean }): P
         const child: ChildProcess = spawn(cmd, args, { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
         const keep = (d: Buffer) => {
           out = `${out}[${name}] ${d.toString()}`.slice(-200_000)
+          if (opts.log) process.stdout.write(`[${name}] ${d.toString()}`)
         }
         child.stdout?.on('data', keep)
         child.stderr?.on('data', keep)
@@ -156,6 +159,13 @@ export async function startPlatform(opts: { codes: string[]; log?: boolean }): P
     },
     healthy,
     logs: () => out,
+    edgeErrors: () => {
+      try {
+        return readFileSync(nginx.vars.NGINX_ERROR_LOG, 'utf8')
+      } catch {
+        return ''
+      }
+    },
     stop: async () => {
       stopping = true
       for (const s of services) clearTimeout(s.entry.pendingRestart)

@@ -67,6 +67,10 @@ const rows: Row[] = []
 console.log(`[chaos] starting the platform (own Postgres, Redis, nginx, ${codes.length} codes)…`)
 const platform = await startPlatform({ codes, log: args.log })
 try {
+  // warm-up, not counted: JIT, pools and caches as a running system has them
+  const warm = startLoad(platform.edge, codes, Number(args.connections))
+  await new Promise((r) => setTimeout(r, 8_000))
+  await warm.stop()
   for (const sc of chosen) {
     console.log(`[chaos] ${sc.name}: ${sc.what}`)
     await waitUntil('healthy before the scenario', platform.healthy, 60_000)
@@ -93,6 +97,7 @@ try {
     }
     rows.push(row)
     console.log(`[chaos]   ${JSON.stringify(row)}`)
+    if (args.log) console.log(`[chaos] nginx error log:\n${platform.edgeErrors().split('\n').slice(-40).join('\n')}`)
   }
 } finally {
   await platform.stop()
