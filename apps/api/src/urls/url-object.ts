@@ -12,5 +12,3 @@ export const toUrlObject = (u: Url) => ({
   title: u.title,
   user_id: u.user_id,
 })
-
-export type UrlObject = ReturnType<typeof toUrlObject>
