@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderNginxMap } from '@ghostlink/quarantine'
 import { type AppProcess, startApp } from './helpers/app-process.js'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
-import { freePort, waitFor } from './helpers/ports.js'
+import { freePort } from './helpers/ports.js'
 
 const QUARANTINE_BODY = { error: 'This short code has been quarantined due to suspicious activity' }
 const DESTINATION = 'https://example.com/landing?x=1'
@@ -126,7 +126,7 @@ describe('edge end to end', () => {
     expect(q.status, q.text).toBe(201)
     const since = Date.now()
     for (const base of [r1.url, r2.url]) {
-      await waitFor('the replica to drop its cached answer', async () => (await fetch(`${base}/${bad}`, { redirect: 'manual' })).status === 410)
+      await expect.poll(async () => (await fetch(`${base}/${bad}`, { redirect: 'manual' })).status === 410, { timeout: 20_000, interval: 100, message: 'the replica to drop its cached answer' }).toBe(true)
     }
     expect(Date.now() - since).toBeLessThan(1_000)
     for (const path of [`/${bad}`, `/r/${bad}`, `/urls/${bad}`]) {
@@ -135,7 +135,7 @@ describe('edge end to end', () => {
     }
 
     expect((await get(`/quarantine/${bad}`, { method: 'DELETE', headers: { 'x-ghostlink-actor': 'e2e' } })).status).toBe(200)
-    await waitFor('the release to reach the replicas', async () => (await get(`/${bad}`)).status === 302)
+    await expect.poll(async () => (await get(`/${bad}`)).status === 302, { timeout: 20_000, interval: 100, message: 'the release to reach the replicas' }).toBe(true)
     expect((await get(`/r/${bad}`)).status).toBe(302)
   })
 
@@ -169,7 +169,7 @@ describe('edge end to end', () => {
   it('answers a quarantined code with the original 410 itself, with no redirect process running', async () => {
     writeFileSync(edge.vars.QUARANTINE_MAP_FILE, renderNginxMap([code]))
     await edge.reload()
-    await waitFor('the reloaded quarantine map', async () => (await get(`/${code}`)).status === 410)
+    await expect.poll(async () => (await get(`/${code}`)).status === 410, { timeout: 20_000, interval: 100, message: 'the reloaded quarantine map' }).toBe(true)
     for (const path of [`/${code}`, `/r/${code}`, `/urls/${code}`]) {
       const res = await get(path)
       expect(res.status, path).toBe(410)
