@@ -5,7 +5,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { REPO_ROOT } from './helpers/paths.js'
 import { freePort } from './helpers/ports.js'
 
@@ -66,21 +66,21 @@ afterAll(async () => {
 
 it('serves the API and the redirect tier through the local nginx edge, and stops everything on SIGTERM', async () => {
   const edge = `http://127.0.0.1:${ports.EDGE_PORT}`
-  await expect.poll(async () => {
+  await vi.waitFor(async () => {
       if (dev.exitCode !== null) throw new Error(`dev.mjs exited early:\n${out}`)
-      return (await fetch(`${edge}/health`)).status === 200
-    }, { timeout: 90_000, interval: 100, message: 'the edge to reach the API' }).toBe(true).catch((err) => {
+      expect((await fetch(`${edge}/health`)).status === 200, 'the edge to reach the API').toBe(true)
+    }, { timeout: 90_000, interval: 100 }).catch((err) => {
     throw new Error(`${String(err)}\n${out}`)
   })
   expect(out).toMatch(/migrations applied/)
   if (running('redirect')) {
-    await expect.poll(async () => (await listening(ports.REDIRECT_PORT ?? 0)) && listening(ports.REDIRECT_PORT_2 ?? 0), { timeout: 60_000, interval: 100, message: 'both redirect replicas' }).toBe(true)
+    await vi.waitFor(async () => expect((await listening(ports.REDIRECT_PORT ?? 0)) && (await listening(ports.REDIRECT_PORT_2 ?? 0)), 'both redirect replicas').toBe(true), { timeout: 60_000, interval: 100 })
     const res = await fetch(`${edge}/nosuchcode1`, { redirect: 'manual' })
     expect(res.status).toBe(404)
     expect(res.headers.get('x-ghostlink-version')).toBeTruthy() // answered by the app, not by nginx
   }
   for (const [key, app] of Object.entries(apps))
-    if (running(app)) await expect.poll(() => listening(ports[key] ?? 0), { timeout: 60_000, interval: 100, message: `${app} on ${key}` }).toBe(true)
+    if (running(app)) await vi.waitFor(async () => expect(await listening(ports[key] ?? 0), `${app} on ${key}`).toBe(true), { timeout: 60_000, interval: 100 })
 
   const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)))
   dev.kill('SIGTERM')

@@ -2,7 +2,7 @@
 // on a fresh database and Redis prefix. Routing, quarantine at the edge, failover, JSON 502, hidden /metrics.
 import { writeFileSync } from 'node:fs'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 // the map renderer the API and risk worker use (imported by path: infra cannot add a workspace dependency
 // without a lockfile change); the exact-key format is what nginx.conf.template includes
 import { renderNginxMap } from '@ghostlink/quarantine'
@@ -126,7 +126,7 @@ describe('edge end to end', () => {
     expect(q.status, q.text).toBe(201)
     const since = Date.now()
     for (const base of [r1.url, r2.url]) {
-      await expect.poll(async () => (await fetch(`${base}/${bad}`, { redirect: 'manual' })).status === 410, { timeout: 20_000, interval: 100, message: 'the replica to drop its cached answer' }).toBe(true)
+      await vi.waitFor(async () => expect((await fetch(`${base}/${bad}`, { redirect: 'manual' })).status === 410, 'the replica to drop its cached answer').toBe(true), { timeout: 20_000, interval: 100 })
     }
     expect(Date.now() - since).toBeLessThan(1_000)
     for (const path of [`/${bad}`, `/r/${bad}`, `/urls/${bad}`]) {
@@ -135,7 +135,7 @@ describe('edge end to end', () => {
     }
 
     expect((await get(`/quarantine/${bad}`, { method: 'DELETE', headers: { 'x-ghostlink-actor': 'e2e' } })).status).toBe(200)
-    await expect.poll(async () => (await get(`/${bad}`)).status === 302, { timeout: 20_000, interval: 100, message: 'the release to reach the replicas' }).toBe(true)
+    await vi.waitFor(async () => expect((await get(`/${bad}`)).status === 302, 'the release to reach the replicas').toBe(true), { timeout: 20_000, interval: 100 })
     expect((await get(`/r/${bad}`)).status).toBe(302)
   })
 
@@ -169,7 +169,7 @@ describe('edge end to end', () => {
   it('answers a quarantined code with the original 410 itself, with no redirect process running', async () => {
     writeFileSync(edge.vars.QUARANTINE_MAP_FILE, renderNginxMap([code]))
     await edge.reload()
-    await expect.poll(async () => (await get(`/${code}`)).status === 410, { timeout: 20_000, interval: 100, message: 'the reloaded quarantine map' }).toBe(true)
+    await vi.waitFor(async () => expect((await get(`/${code}`)).status === 410, 'the reloaded quarantine map').toBe(true), { timeout: 20_000, interval: 100 })
     for (const path of [`/${code}`, `/r/${code}`, `/urls/${code}`]) {
       const res = await get(path)
       expect(res.status, path).toBe(410)

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CANARIES } from '@ghostlink/db'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { devNginxVars, NGINX_DEFAULTS, prepareNginx, RATE_LIMIT_NAMES, renderNginx } from '../scripts/render-nginx.mjs'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
 import { REPO_ROOT } from './helpers/paths.js'
@@ -148,7 +148,7 @@ describe('edge in front of stub upstreams', () => {
   it('answers quarantined codes itself with the original 410 body, on every alias', async () => {
     writeFileSync(edge.vars.QUARANTINE_MAP_FILE, '/badcode 1;\n/r/badcode 1;\n/urls/badcode 1;\n')
     await edge.reload()
-    await expect.poll(async () => (await get(`${edge.url}/badcode`)).status === 410, { timeout: 20_000, interval: 100, message: 'the reloaded map' }).toBe(true)
+    await vi.waitFor(async () => expect((await get(`${edge.url}/badcode`)).status === 410, 'the reloaded map').toBe(true), { timeout: 20_000, interval: 100 })
     for (const path of ['/badcode', '/r/badcode', '/urls/badcode']) {
       const res = await get(edge.url + path)
       expect(res.status).toBe(410)
