@@ -1,23 +1,18 @@
 import { Readable } from 'node:stream'
 import { asc, sql } from 'drizzle-orm'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { closeDb, createDb, type Db } from '../src/client.js'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Db } from '../src/client.js'
 import { importUsers, importUsersCsv } from '../src/queries/import-users.js'
 import { users } from '../src/schema/users.js'
-import { createTestDatabase, type TestDatabase } from '../src/test-database.js'
+import { useTestDb } from './helpers/use-test-db.js'
 
 const rows = async (db: Db) => db.select().from(users).orderBy(asc(users.id))
 
 describe('importUsers (docs/CONTRACT.md#c-1-12), on a real database', () => {
-  let tdb: TestDatabase
+  const t = useTestDb()
   let db: Db
-  beforeAll(async () => {
-    tdb = await createTestDatabase()
-    db = createDb(tdb.url, 2)
-  })
-  afterAll(async () => {
-    await closeDb(db)
-    await tdb.drop()
+  beforeAll(() => {
+    db = t.db
   })
   beforeEach(async () => {
     await db.execute(sql`truncate users restart identity cascade`)

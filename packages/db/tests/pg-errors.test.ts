@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDb, createDb, type Db } from '../src/client.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../src/client.js'
 import { isForeignKeyViolation, isUniqueViolation } from '../src/pg-errors.js'
 import { urls } from '../src/schema/urls.js'
 import { users } from '../src/schema/users.js'
-import { createTestDatabase, type TestDatabase } from '../src/test-database.js'
+import { useTestDb } from './helpers/use-test-db.js'
 
 /** The error a failing query throws, as drizzle hands it over (the driver error wrapped in `cause`). */
 const failure = async (query: Promise<unknown>) => {
@@ -16,16 +16,11 @@ const failure = async (query: Promise<unknown>) => {
 }
 
 describe('Postgres error helpers, on errors from the real database', () => {
-  let tdb: TestDatabase
+  const t = useTestDb()
   let db: Db
   beforeAll(async () => {
-    tdb = await createTestDatabase()
-    db = createDb(tdb.url, 2)
+    db = t.db
     await db.insert(users).values({ id: 1, username: 'ann', email: 'ann@x.io' })
-  })
-  afterAll(async () => {
-    await closeDb(db)
-    await tdb.drop()
   })
 
   it('recognises a unique violation, by constraint when one is named', async () => {

@@ -1,24 +1,19 @@
 import { sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDb, createDb, type Db } from '../src/client.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../src/client.js'
 import { resetIdSequence } from '../src/queries/reset-sequence.js'
 import { users } from '../src/schema/users.js'
-import { createTestDatabase, type TestDatabase } from '../src/test-database.js'
+import { useTestDb } from './helpers/use-test-db.js'
 
 describe('resetIdSequence, on a real database', () => {
-  let tdb: TestDatabase
+  const t = useTestDb()
   let db: Db
   const nextId = async (name: string) => {
     const [row] = await db.insert(users).values({ username: name, email: `${name}@x.io` }).returning({ id: users.id })
     return row!.id
   }
-  beforeAll(async () => {
-    tdb = await createTestDatabase()
-    db = createDb(tdb.url, 2)
-  })
-  afterAll(async () => {
-    await closeDb(db)
-    await tdb.drop()
+  beforeAll(() => {
+    db = t.db
   })
 
   it('on an empty table the first id stays 1', async () => {

@@ -1,21 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDb, createDb, type Db } from '../src/client.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../src/client.js'
 import { readRiskInputs, upsertRiskScore } from '../src/queries/risk-inputs.js'
 import { events } from '../src/schema/events.js'
 import { healthChecks } from '../src/schema/health-checks.js'
 import { requestFingerprints } from '../src/schema/request-fingerprints.js'
 import { riskScores } from '../src/schema/risk-scores.js'
 import { urls } from '../src/schema/urls.js'
-import { createTestDatabase, type TestDatabase } from '../src/test-database.js'
+import { useTestDb } from './helpers/use-test-db.js'
 
 describe('risk inputs and scores (docs/CONTRACT.md#c-4-1), on a real database', () => {
-  let tdb: TestDatabase
+  const t = useTestDb()
   let db: Db
   let id: number
   let other: number
   beforeAll(async () => {
-    tdb = await createTestDatabase()
-    db = createDb(tdb.url, 2)
+    db = t.db
     const inserted = await db
       .insert(urls)
       .values([
@@ -25,10 +24,6 @@ describe('risk inputs and scores (docs/CONTRACT.md#c-4-1), on a real database', 
       .returning({ id: urls.id })
     id = inserted[0]!.id
     other = inserted[1]!.id
-  })
-  afterAll(async () => {
-    await closeDb(db)
-    await tdb.drop()
   })
 
   it('is null for a URL that does not exist', async () => {
