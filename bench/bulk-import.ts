@@ -3,18 +3,14 @@
 // Starts the API on a fresh database (port 0), uploads the generated file as multipart, prints elapsed time
 // and rows/s, then imports the 400-row reference file and prints its honest counts.
 import { existsSync, mkdirSync, openAsBlob, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { api } from '../apps/api/src/app.js'
-import { generate } from '../data/generate.mjs'
-import { loadConfig } from '../packages/config/src/index.js'
-import { closeDb, createDb } from '../packages/db/src/index.js'
-import { createApiMetrics } from '../packages/metrics/src/index.js'
-import { createTestDatabase } from '../packages/testing/src/index.js'
-
-// The root has no dependency on fastify: load the API's own copy, the one its plugins are built against.
-const fromApi = createRequire(new URL('../apps/api/package.json', import.meta.url))
-const Fastify = (await import(pathToFileURL(fromApi.resolve('fastify')).href)).default as typeof import('fastify').default
+import { fileURLToPath } from 'node:url'
+import { api } from '@ghostlink/api/app'
+import { loadConfig } from '@ghostlink/config'
+import { closeDb, createDb } from '@ghostlink/db'
+import { createApiMetrics } from '@ghostlink/metrics'
+import { createTestDatabase } from '@ghostlink/testing'
+import Fastify from 'fastify'
+import { generate } from './generate-data.js'
 
 const USERS = Number(process.argv[2] ?? 100_000)
 const WORK_DIR = fileURLToPath(new URL('../.tmp/bench-bulk', import.meta.url))

@@ -7,18 +7,11 @@
 // packages/links writes (keys from packages/redis) (`url:<code>`, JSON, EX), and click batches encoded as the hand-off puts them on the stream;
 // MEMORY USAGE per key. Everything is removed at the end.
 import { parseArgs } from 'node:util'
-import { encodeClickBatch } from '../../packages/clicks/src/click-wire.js'
-import type { ClickBatch, ClickRecord } from '../../packages/clicks/src/click-record.js'
-import { insertClicks } from '../../packages/clicks/src/insert-clicks.js'
-import { importFromRedirect } from '../redirect/resolve.js'
-
-type Testing = typeof import('@ghostlink/testing')
-type DbPkg = typeof import('@ghostlink/db')
-type RedisPkg = typeof import('@ghostlink/redis')
-const { createTestDatabase, testRedisPrefix, cleanRedisPrefix, TEST_REDIS_URL, seededRandom } = await importFromRedirect<Testing>('@ghostlink/testing')
-const { createDb, closeDb } = await importFromRedirect<DbPkg>('@ghostlink/db')
-const { redisKeys } = await importFromRedirect<RedisPkg>('@ghostlink/redis')
-const { Redis } = await importFromRedirect<typeof import('ioredis')>('ioredis')
+import { type ClickBatch, type ClickRecord, encodeClickBatch, insertClicks } from '@ghostlink/clicks'
+import { closeDb, createDb } from '@ghostlink/db'
+import { redisKeys } from '@ghostlink/redis'
+import { cleanRedisPrefix, createTestDatabase, seededRandom, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
+import { Redis } from 'ioredis'
 
 const { positionals } = parseArgs({ allowPositionals: true })
 const CLICKS = Number(positionals[0] ?? 100_000)

@@ -8,12 +8,9 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { nginxArgs, prepareNginx } from '../../infra/scripts/render-nginx.mjs'
 import { type SupervisedEntry, supervise } from '../../infra/scripts/supervise.mjs'
-import { importFromRedirect } from '../redirect/resolve.js'
+import { freePort, startThrowawayPostgres, startThrowawayRedis, type ThrowawayPostgres, type ThrowawayRedis } from '@ghostlink/testing'
+import { createDb, closeDb, urls } from '@ghostlink/db'
 
-type Testing = typeof import('@ghostlink/testing')
-const { freePort, startThrowawayPostgres, startThrowawayRedis } = await importFromRedirect<Testing>('@ghostlink/testing')
-export type ThrowawayPostgres = Awaited<ReturnType<Testing['startThrowawayPostgres']>>
-export type ThrowawayRedis = Awaited<ReturnType<Testing['startThrowawayRedis']>>
 
 export const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
 
@@ -86,7 +83,6 @@ export async function startPlatform(opts: { codes: string[]; log?: boolean }): P
 
   const migrate = spawnSync(process.execPath, tsx('packages/db/src/cli/migrate.ts'), { cwd: root, env: base, encoding: 'utf8' })
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`)
-  const { createDb, closeDb, urls } = await importFromRedirect<typeof import('@ghostlink/db')>('@ghostlink/db')
   const db = createDb(pg.url, 1)
   await db.insert(urls).values(opts.codes.map((c, i) => ({ short_code: c, original_url: `https://example.com/landing/${i}` })))
   await closeDb(db)

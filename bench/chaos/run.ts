@@ -3,10 +3,11 @@
 // Postgres and Redis on free ports, services supervised as `pnpm dev` does). Per scenario: failed requests, 302s
 // served, clicks recorded in Postgres, and the difference. docs/RELIABILITY.md holds the results and what they mean.
 import { parseArgs } from 'node:util'
-import { importFromRedirect } from '../redirect/resolve.js'
 import { startLoad } from './load.js'
 import { type Platform, startPlatform, waitUntil } from './platform.js'
 import { SCENARIOS } from './scenarios.js'
+import { createDb, closeDb } from '@ghostlink/db'
+import { Redis } from 'ioredis'
 
 const { values: args } = parseArgs({
   options: {
@@ -19,9 +20,6 @@ const { values: args } = parseArgs({
 const chosen = args.only ? SCENARIOS.filter((s) => args.only!.split(',').includes(s.name)) : SCENARIOS
 if (chosen.length === 0) throw new Error(`--only: one of ${SCENARIOS.map((s) => s.name).join(', ')}`)
 const codes = Array.from({ length: Number(args.codes) }, (_, i) => `chaos${i}`)
-
-const { createDb, closeDb } = await importFromRedirect<typeof import('@ghostlink/db')>('@ghostlink/db')
-const { Redis } = await importFromRedirect<typeof import('ioredis')>('ioredis')
 
 /** Clicks in Postgres, or undefined while it is unreachable. */
 async function recordedClicks(p: Platform): Promise<number | undefined> {

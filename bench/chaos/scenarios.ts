@@ -4,7 +4,7 @@ import { waitUntil } from './platform.js'
 
 export type Scenario = { name: string; what: string; run: (p: Platform) => Promise<void> }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 const serviceUp = (p: Platform, name: string) => async () => {
   const s = p.service(name)

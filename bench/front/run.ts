@@ -12,14 +12,11 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { nginxArgs, prepareNginx } from '../../infra/scripts/render-nginx.mjs'
-import { type Child, cpuSeconds, freePort, PROXIED_HEADERS, root, startChild, stopChild, warm } from '../redirect/load.js'
-import { importFromRedirect } from '../redirect/resolve.js'
+import { type Child, cpuSeconds, PROXIED_HEADERS, root, startChild, stopChild, warm } from '../redirect/load.js'
+import { freePort, createTestDatabase, cleanRedisPrefix, TEST_REDIS_URL } from '@ghostlink/testing'
+import { createDb, closeDb, urls } from '@ghostlink/db'
+import { Redis } from 'ioredis'
 
-type Testing = typeof import('@ghostlink/testing')
-type DbPkg = typeof import('@ghostlink/db')
-const { createTestDatabase, cleanRedisPrefix, TEST_REDIS_URL } = await importFromRedirect<Testing>('@ghostlink/testing')
-const { createDb, closeDb, urls } = await importFromRedirect<DbPkg>('@ghostlink/db')
-const { Redis } = await importFromRedirect<typeof import('ioredis')>('ioredis')
 
 const { values: args } = parseArgs({
   options: {

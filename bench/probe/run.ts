@@ -8,22 +8,15 @@
 import { fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { allowAll } from '../../apps/prober/src/probe/address-policy.js'
-import type { Resolver } from '../../apps/prober/src/probe/guarded-lookup.js'
-import { HostLimiter } from '../../apps/prober/src/probe/host-limiter.js'
-import { createProbeAgent } from '../../apps/prober/src/probe/probe-agent.js'
-import { startProberWorkers } from '../../apps/prober/src/worker.js'
-import { loadConfig } from '../../packages/config/src/index.js'
-import { closeDb, createDb, urls } from '../../packages/db/src/index.js'
-import { createBlockingRedis } from '../../packages/links/src/index.js'
-import { createProberMetrics } from '../../packages/metrics/src/index.js'
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL } from '../../packages/testing/src/index.js'
-
-const fromProber = createRequire(new URL('../../apps/prober/package.json', import.meta.url))
-const pino = (await import(pathToFileURL(fromProber.resolve('pino')).href)).default as typeof import('pino').default
-const { sql } = (await import(pathToFileURL(fromProber.resolve('drizzle-orm')).href)) as typeof import('drizzle-orm')
+import { loadConfig } from '@ghostlink/config'
+import { closeDb, createDb, urls } from '@ghostlink/db'
+import { createProberMetrics } from '@ghostlink/metrics'
+import { allowAll, createProbeAgent, HostLimiter, type Resolver } from '@ghostlink/prober/probe'
+import { startProberWorkers } from '@ghostlink/prober/worker'
+import { createBlockingRedis } from '@ghostlink/redis'
+import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL } from '@ghostlink/testing'
+import { sql } from 'drizzle-orm'
+import { pino } from 'pino'
 
 const N = Number(process.argv[2] ?? 10_000)
 const HOSTS = 200

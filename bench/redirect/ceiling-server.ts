@@ -1,8 +1,6 @@
 // The ceiling: a bare fastify server answering 302 from an in-memory Map, nothing else (no hooks, no metrics, no clicks).
-import type { FastifyInstance } from 'fastify'
-import { importFromRedirect } from './resolve.js'
+import Fastify from 'fastify'
 
-const { default: Fastify } = await importFromRedirect<{ default: (opts?: object) => FastifyInstance }>('fastify')
 const codes = Number(process.env.BENCH_CODES ?? 1000)
 const map = new Map<string, string>()
 for (let i = 0; i < codes; i++) map.set(`b${i}`, `https://example.com/landing/${i}`)

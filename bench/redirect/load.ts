@@ -1,21 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { importFromRedirect } from './resolve.js'
+import { freePort } from '@ghostlink/testing'
+import autocannon from 'autocannon'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
-
-type AutocannonResult = {
-  requests: { average: number; total: number }
-  latency: { p50: number; p99: number; average: number }
-  '3xx': number
-  non2xx: number
-  errors: number
-  timeouts: number
-}
-type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>
-const autocannon = (await importFromRedirect<{ default: Autocannon }>('autocannon')).default
-export const { freePort } = await importFromRedirect<typeof import('@ghostlink/testing')>('@ghostlink/testing')
 
 export type LoadResult = { rps: number; p50: number; p99: number; redirects: number; total: number; errors: number }
 

@@ -3,15 +3,11 @@
 // same run; prints req/s, p50, p99, the ratio to the ceiling, and checks clicks recorded = 3xx answers counted.
 import { parseArgs } from 'node:util'
 import { execFileSync } from 'node:child_process'
-import { type Child, cpuSeconds, freePort, load, type LoadResult, PROXIED_HEADERS, root, rssMb, startChild, stopChild, warm } from './load.js'
-import { importFromRedirect } from './resolve.js'
-
-type Testing = typeof import('@ghostlink/testing')
-type DbPkg = typeof import('@ghostlink/db')
-type Drizzle = typeof import('drizzle-orm')
-const { createTestDatabase, cleanRedisPrefix, TEST_REDIS_URL } = await importFromRedirect<Testing>('@ghostlink/testing')
-const { createDb, closeDb, urls, events } = await importFromRedirect<DbPkg>('@ghostlink/db')
-const { count, eq } = await importFromRedirect<Drizzle>('drizzle-orm')
+import { type Child, cpuSeconds, load, type LoadResult, PROXIED_HEADERS, root, rssMb, startChild, stopChild, warm } from './load.js'
+import { closeDb, createDb, events, urls } from '@ghostlink/db'
+import { cleanRedisPrefix, createTestDatabase, freePort, TEST_REDIS_URL } from '@ghostlink/testing'
+import { count, eq } from 'drizzle-orm'
+import { Redis } from 'ioredis'
 
 const { values: args } = parseArgs({
   options: {
@@ -63,8 +59,6 @@ const stopService = async (s: { service: Child; writer?: Child; mode: WriterMode
   const b = s.writer ? await stopChild(s.writer) : 0
   return { exit: a === 0 && b === 0 ? 0 : (a ?? b), drainSeconds }
 }
-
-const { Redis } = await importFromRedirect<typeof import('ioredis')>('ioredis')
 
 /** Waits until the writer has inserted and deleted every stream entry (at most two minutes). */
 async function streamDrained(): Promise<void> {

@@ -10,12 +10,9 @@
 import { parseArgs } from 'node:util'
 import type { ClickBatch, ClickRecord } from '../../packages/clicks/src/click-record.js'
 import { insertClicks } from '../../packages/clicks/src/insert-clicks.js'
-import { importFromRedirect } from '../redirect/resolve.js'
+import { createTestDatabase, seededRandom } from '@ghostlink/testing'
+import { createDb, closeDb, parseStatsRange, statsForUrl, statsForUser, statsForAll } from '@ghostlink/db'
 
-type Testing = typeof import('@ghostlink/testing')
-type DbPkg = typeof import('@ghostlink/db')
-const { createTestDatabase, seededRandom } = await importFromRedirect<Testing>('@ghostlink/testing')
-const { createDb, closeDb, parseStatsRange, statsForUrl, statsForUser, statsForAll } = await importFromRedirect<DbPkg>('@ghostlink/db')
 
 const { values } = parseArgs({
   options: {

@@ -5,9 +5,9 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { REPO_ROOT } from './helpers/paths.js'
-import { freePort, waitFor } from './helpers/ports.js'
+import { freePort } from './helpers/ports.js'
 
 let db: TestDatabase
 let dev: ChildProcess
@@ -66,29 +66,21 @@ afterAll(async () => {
 
 it('serves the API and the redirect tier through the local nginx edge, and stops everything on SIGTERM', async () => {
   const edge = `http://127.0.0.1:${ports.EDGE_PORT}`
-  await waitFor(
-    'the edge to reach the API',
-    async () => {
+  await vi.waitFor(async () => {
       if (dev.exitCode !== null) throw new Error(`dev.mjs exited early:\n${out}`)
-      return (await fetch(`${edge}/health`)).status === 200
-    },
-    90_000,
-  ).catch((err) => {
+      expect((await fetch(`${edge}/health`)).status === 200, 'the edge to reach the API').toBe(true)
+    }, { timeout: 90_000, interval: 100 }).catch((err) => {
     throw new Error(`${String(err)}\n${out}`)
   })
   expect(out).toMatch(/migrations applied/)
   if (running('redirect')) {
-    await waitFor(
-      'both redirect replicas',
-      async () => (await listening(ports.REDIRECT_PORT ?? 0)) && listening(ports.REDIRECT_PORT_2 ?? 0),
-      60_000,
-    )
+    await vi.waitFor(async () => expect((await listening(ports.REDIRECT_PORT ?? 0)) && (await listening(ports.REDIRECT_PORT_2 ?? 0)), 'both redirect replicas').toBe(true), { timeout: 60_000, interval: 100 })
     const res = await fetch(`${edge}/nosuchcode1`, { redirect: 'manual' })
     expect(res.status).toBe(404)
     expect(res.headers.get('x-ghostlink-version')).toBeTruthy() // answered by the app, not by nginx
   }
   for (const [key, app] of Object.entries(apps))
-    if (running(app)) await waitFor(`${app} on ${key}`, () => listening(ports[key] ?? 0), 60_000)
+    if (running(app)) await vi.waitFor(async () => expect(await listening(ports[key] ?? 0), `${app} on ${key}`).toBe(true), { timeout: 60_000, interval: 100 })
 
   const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)))
   dev.kill('SIGTERM')

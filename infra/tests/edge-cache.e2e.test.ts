@@ -4,11 +4,11 @@
 // visitor gets from the cache; deactivation within the documented cache time; quarantine at the edge within 1 s.
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
 import { closeDb, createDb, type Db } from '@ghostlink/db'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { nginxArgs } from '../scripts/render-nginx.mjs'
 import { type AppProcess, startApp } from './helpers/app-process.js'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
-import { freePort, waitFor } from './helpers/ports.js'
+import { freePort } from './helpers/ports.js'
 
 const UA_A = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 visitor-A'
 const UA_B = 'Mozilla/5.0 (Macintosh) Safari/17.0 visitor-B'
@@ -109,13 +109,13 @@ describe('edge micro-cache end to end', () => {
     expect(seen[0]!.headers).toContain('x-ghostlink-version')
     expect(seen[0]!.headers).toContain('cache-control')
 
-    await waitFor('the edge cache log line', async () => log().filter((l) => l.request.includes(link.short_code)).length === 30)
+    await vi.waitFor(async () => expect(await (async () => log().filter((l) => l.request.includes(link.short_code)).length === 30)(), 'the edge cache log line').toBe(true), { timeout: 20_000, interval: 100 })
     const lines = log().filter((l) => l.request.includes(link.short_code))
     const hits = lines.filter((l) => l.cache === 'HIT').length
     expect(hits).toBeGreaterThan(0) // answered by nginx, never seen by a replica
     expect(lines.filter((l) => l.cache !== 'HIT').every((l) => l.upstream_addr !== '')).toBe(true)
 
-    await waitFor('30 redirect events', async () => (await redirectsOf(link.id)) >= 30, 20_000)
+    await vi.waitFor(async () => expect(await (async () => (await redirectsOf(link.id)) >= 30)(), '30 redirect events').toBe(true), { timeout: 20_000, interval: 100 })
     await new Promise((r) => setTimeout(r, 1_500)) // nothing more may arrive (a doubled click would)
     expect(await redirectsOf(link.id)).toBe(30)
     const rows = await sql`select user_agent, client_ip, status_code from request_fingerprints where short_code = ${link.short_code}`
@@ -147,13 +147,13 @@ describe('edge micro-cache end to end', () => {
     const off = await get(`/urls/${link.id}`, { method: 'PUT', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ is_active: false }) })
     expect(off.status, off.text).toBe(200)
     const since = Date.now()
-    await waitFor('the edge to answer 410', async () => (await get(`/${link.short_code}`)).status === 410, 5_000)
+    await vi.waitFor(async () => expect(await (async () => (await get(`/${link.short_code}`)).status === 410)(), 'the edge to answer 410').toBe(true), { timeout: 5_000, interval: 100 })
     // + the polling step and one request's time on a loaded machine
     expect(Date.now() - since).toBeLessThanOrEqual(CACHE_TIME_MS + 500)
     // a 410 is never cached: back on, the next request is a 302 again
     const on = await get(`/urls/${link.id}`, { method: 'PUT', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ is_active: true }) })
     expect(on.status, on.text).toBe(200)
-    await waitFor('the edge to answer 302', async () => (await get(`/${link.short_code}`)).status === 302, 1_000)
+    await vi.waitFor(async () => expect(await (async () => (await get(`/${link.short_code}`)).status === 302)(), 'the edge to answer 302').toBe(true), { timeout: 1_000, interval: 100 })
     expect((await get('/nosuchcode1')).status).toBe(404)
     expect((await get('/nosuchcode1')).status).toBe(404)
     const misses = log().filter((l) => l.request === 'GET /nosuchcode1 HTTP/1.1')
@@ -171,7 +171,7 @@ describe('edge micro-cache end to end', () => {
     })
     expect(q.status, q.text).toBe(201)
     const since = Date.now()
-    await waitFor('the edge to refuse the code', async () => (await get(`/${link.short_code}`)).status === 410, 2_000)
+    await vi.waitFor(async () => expect(await (async () => (await get(`/${link.short_code}`)).status === 410)(), 'the edge to refuse the code').toBe(true), { timeout: 2_000, interval: 100 })
     expect(Date.now() - since).toBeLessThan(1_000)
     const res = await get(`/r/${link.short_code}`)
     expect(res.status).toBe(410)

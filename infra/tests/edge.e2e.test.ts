@@ -2,13 +2,13 @@
 // on a fresh database and Redis prefix. Routing, quarantine at the edge, failover, JSON 502, hidden /metrics.
 import { writeFileSync } from 'node:fs'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 // the map renderer the API and risk worker use (imported by path: infra cannot add a workspace dependency
 // without a lockfile change); the exact-key format is what nginx.conf.template includes
 import { renderNginxMap } from '@ghostlink/quarantine'
 import { type AppProcess, startApp } from './helpers/app-process.js'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
-import { freePort, waitFor } from './helpers/ports.js'
+import { freePort } from './helpers/ports.js'
 
 const QUARANTINE_BODY = { error: 'This short code has been quarantined due to suspicious activity' }
 const DESTINATION = 'https://example.com/landing?x=1'
@@ -134,7 +134,7 @@ describe('edge end to end', () => {
     expect(q.status, q.text).toBe(201)
     const since = Date.now()
     for (const base of [r1.url, r2.url]) {
-      await waitFor('the replica to drop its cached answer', async () => (await fetch(`${base}/${bad}`, { redirect: 'manual' })).status === 410)
+      await vi.waitFor(async () => expect((await fetch(`${base}/${bad}`, { redirect: 'manual' })).status === 410, 'the replica to drop its cached answer').toBe(true), { timeout: 20_000, interval: 100 })
     }
     expect(Date.now() - since).toBeLessThan(1_000)
     for (const path of [`/${bad}`, `/r/${bad}`, `/urls/${bad}`]) {
@@ -143,7 +143,7 @@ describe('edge end to end', () => {
     }
 
     expect((await get(`/quarantine/${bad}`, { method: 'DELETE', headers: ADMIN })).status).toBe(200)
-    await waitFor('the release to reach the replicas', async () => (await get(`/${bad}`)).status === 302)
+    await vi.waitFor(async () => expect((await get(`/${bad}`)).status === 302, 'the release to reach the replicas').toBe(true), { timeout: 20_000, interval: 100 })
     expect((await get(`/r/${bad}`)).status).toBe(302)
   })
 
@@ -177,7 +177,7 @@ describe('edge end to end', () => {
   it('answers a quarantined code with the original 410 itself, with no redirect process running', async () => {
     writeFileSync(edge.vars.QUARANTINE_MAP_FILE, renderNginxMap([code]))
     await edge.reload()
-    await waitFor('the reloaded quarantine map', async () => (await get(`/${code}`)).status === 410)
+    await vi.waitFor(async () => expect((await get(`/${code}`)).status === 410, 'the reloaded quarantine map').toBe(true), { timeout: 20_000, interval: 100 })
     for (const path of [`/${code}`, `/r/${code}`, `/urls/${code}`]) {
       const res = await get(path)
       expect(res.status, path).toBe(410)

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { type AppProcess, startApp } from './helpers/app-process.js'
-import { freePort, waitFor } from './helpers/ports.js'
+import { freePort } from './helpers/ports.js'
 
 let tdb: TestDatabase
 let db: Db
@@ -63,10 +63,10 @@ const storedScore = async (urlId: number) =>
   (await db.$client<StoredScore[]>`select computed_at::text, signals from risk_scores where url_id = ${urlId}`)[0]
 /** Waits for the risk worker to store a score computed after `previous` (undefined: any score). */
 const nextScore = async (urlId: number, previous?: string) => {
-  await waitFor('the risk worker to store a new score', async () => {
+  await vi.waitFor(async () => {
     const row = await storedScore(urlId)
-    return row !== undefined && row.computed_at !== previous
-  })
+    expect(row !== undefined && row.computed_at !== previous, 'the risk worker to store a new score').toBe(true)
+  }, { timeout: 20_000, interval: 100 })
   return (await storedScore(urlId))!
 }
 const redirectCount = async (status: number) => {
@@ -96,7 +96,7 @@ it('ten 410s on a deactivated link: fingerprints, no event, no 302; the next sco
   }
   const fingerprints = () => db.$client`select status_code, is_dead_link, is_quarantined, is_invalid_short_code, count(*)::int as n
     from request_fingerprints where short_code = ${code} group by 1, 2, 3, 4`
-  await waitFor('the click pipeline to write 10 fingerprints', async () => (await fingerprints())[0]?.n === 10)
+  await vi.waitFor(async () => expect((await fingerprints())[0]?.n === 10, 'the click pipeline to write 10 fingerprints').toBe(true), { timeout: 20_000, interval: 100 })
   // dead, but neither quarantined (no "blocked hit") nor an unknown code
   expect([...(await fingerprints())]).toEqual([{ status_code: 410, is_dead_link: true, is_quarantined: false, is_invalid_short_code: false, n: 10 }])
   expect(await redirectCount(302)).toBe(before[302])
@@ -113,7 +113,7 @@ it('ten 410s on a deactivated link: fingerprints, no event, no 302; the next sco
   expect(updated.signals.ghost_probe_count).toBeGreaterThanOrEqual(10)
   // the API answers from the cache the worker refreshes right after storing
   const view = async () => (await json<{ url_id: number; signals: Signals }>(`${api.url}/urls/${id}/risk`)).body
-  await waitFor('GET /urls/:id/risk to show the pressure', async () => (await view()).signals?.ghost_probe_pressure === true, 5_000)
+  await vi.waitFor(async () => expect((await view()).signals?.ghost_probe_pressure === true, 'GET /urls/:id/risk to show the pressure').toBe(true), { timeout: 5_000, interval: 100 })
   expect(await view()).toMatchObject({ url_id: id, signals: { ghost_probe_pressure: true, ghost_probe_count: updated.signals.ghost_probe_count } })
 
   const events = await json<Array<{ event_type: string }>>(`${api.url}/events?url_id=${id}`)

@@ -1,10 +1,10 @@
 // End to end for the per-link options (issue 14): real nginx in front of two redirect processes and the API, all
 // from source, on a fresh database and Redis prefix. The one-process mode is tested there once it exists.
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type AppProcess, startApp } from './helpers/app-process.js'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
-import { freePort, waitFor } from './helpers/ports.js'
+import { freePort } from './helpers/ports.js'
 
 type UrlObject = { id: number; short_code: string } & Record<string, unknown>
 
@@ -88,11 +88,11 @@ describe('link options through the edge, two replicas', () => {
     expect(patched.json).toMatchObject({ redirect_type: 307 })
     const since = Date.now()
     for (const base of [r1.url, r2.url]) {
-      await waitFor('the new redirect type', async () => (await direct(base, `/${link.short_code}`)).status === 307, 2_000)
+      await vi.waitFor(async () => expect(await (async () => (await direct(base, `/${link.short_code}`)).status === 307)(), 'the new redirect type').toBe(true), { timeout: 2_000, interval: 100 })
     }
     expect(Date.now() - since).toBeLessThan(1_000)
     await send('PATCH', `/urls/${link.id}`, { redirect_type: 308 })
-    await waitFor('308', async () => (await direct(r1.url, `/${link.short_code}`)).status === 308, 2_000)
+    await vi.waitFor(async () => expect(await (async () => (await direct(r1.url, `/${link.short_code}`)).status === 308)(), '308').toBe(true), { timeout: 2_000, interval: 100 })
   })
 
   it('forward_query: the visitor query is merged on both replicas', async () => {
@@ -117,7 +117,7 @@ describe('link options through the edge, two replicas', () => {
     expect(listed.map((u) => u.id)).toEqual([link.id])
     // and a later expiry set by PATCH revives it everywhere
     await send('PATCH', `/urls/${link.id}`, { expires_at: null })
-    for (const base of [r1.url, r2.url]) await waitFor('revived', async () => (await direct(base, `/${link.short_code}`)).status === 302, 1_000)
+    for (const base of [r1.url, r2.url]) await vi.waitFor(async () => expect(await (async () => (await direct(base, `/${link.short_code}`)).status === 302)(), 'revived').toBe(true), { timeout: 1_000, interval: 100 })
   })
 
   it('max_clicks: 200 concurrent requests through the edge serve exactly max_clicks redirects across both replicas', async () => {
@@ -137,14 +137,13 @@ describe('link options through the edge, two replicas', () => {
       .map((l) => l.upstream_addr)
     expect(new Set(upstreams)).toEqual(new Set([r1.url.slice(7), r2.url.slice(7)]))
     // the record: 25 redirect events, and the link is listed as exhausted once they are written
-    await waitFor('exhausted in the list', async () =>
-      ((await send('GET', '/urls?state=exhausted')).json as UrlObject[]).some((u) => u.id === link.id),
-    )
+    await vi.waitFor(async () => expect(await (async () =>
+      ((await send('GET', '/urls?state=exhausted')).json as UrlObject[]).some((u) => u.id === link.id))(), 'exhausted in the list').toBe(true), { timeout: 20_000, interval: 100 })
     const stats = (await send('GET', `/events?url_id=${link.id}&event_type=redirect`)).json as unknown[]
     expect(stats).toHaveLength(25)
     // raising the limit lets exactly the difference through
     await send('PATCH', `/urls/${link.id}`, { max_clicks: 27 })
-    await waitFor('raised limit', async () => (await direct(r1.url, `/${link.short_code}`)).status === 302, 2_000)
+    await vi.waitFor(async () => expect(await (async () => (await direct(r1.url, `/${link.short_code}`)).status === 302)(), 'raised limit').toBe(true), { timeout: 2_000, interval: 100 })
     const more = await Promise.all(Array.from({ length: 10 }, () => send('GET', `/${link.short_code}`)))
     expect(more.filter((a) => a.status === 302)).toHaveLength(1)
   }, 60_000)

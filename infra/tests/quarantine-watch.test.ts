@@ -4,9 +4,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { INFRA_DIR } from './helpers/paths.js'
-import { waitFor } from './helpers/ports.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-qwatch-'))
 const map = join(dir, 'quarantine/blocked_codes.conf')
@@ -43,12 +42,12 @@ it('creates an empty map so nginx can start', () => {
 it('reloads nginx after the map is replaced (atomic rename), only when nginx -t accepts it', async () => {
   writeFileSync(`${map}.tmp`, '/abc 1;\n/r/abc 1;\n/urls/abc 1;\n')
   renameSync(`${map}.tmp`, map)
-  await waitFor('a reload', async () => calls().includes('-s reload'), 5_000)
+  await vi.waitFor(async () => expect(calls().includes('-s reload'), 'a reload').toBe(true), { timeout: 5_000, interval: 100 })
   expect(calls()).toEqual(['-t -q', '-s reload'])
 
   writeFileSync(`${map}.tmp`, 'BROKEN\n')
   renameSync(`${map}.tmp`, map)
-  await waitFor('a rejected test', async () => calls().length === 3, 5_000)
+  await vi.waitFor(async () => expect(calls().length === 3, 'a rejected test').toBe(true), { timeout: 5_000, interval: 100 })
   await new Promise((r) => setTimeout(r, 600))
   expect(calls()).toEqual(['-t -q', '-s reload', '-t -q'])
 })
@@ -84,11 +83,11 @@ it('on Kubernetes copies the published ConfigMap key (absent at first, then swap
     expect(readFileSync(target, 'utf8')).toMatch(/^#/) // nothing published yet: nginx starts with an empty map
 
     publish('v1', '/abc 1;\n/r/abc 1;\n/urls/abc 1;\n')
-    await waitFor('a reload', async () => cmCalls().includes('-s reload'), 5_000)
+    await vi.waitFor(async () => expect(cmCalls().includes('-s reload'), 'a reload').toBe(true), { timeout: 5_000, interval: 100 })
     expect(readFileSync(target, 'utf8')).toContain('/abc 1;')
 
     publish('v2', '/xyz 1;\n/r/xyz 1;\n/urls/xyz 1;\n')
-    await waitFor('a second reload', async () => cmCalls().filter((c) => c === '-s reload').length === 2, 5_000)
+    await vi.waitFor(async () => expect(cmCalls().filter((c) => c === '-s reload').length === 2, 'a second reload').toBe(true), { timeout: 5_000, interval: 100 })
     expect(readFileSync(target, 'utf8')).toBe('/xyz 1;\n/r/xyz 1;\n/urls/xyz 1;\n')
     expect(cmCalls()).toEqual(['-t -q', '-s reload', '-t -q', '-s reload'])
   } finally {

@@ -196,4 +196,4 @@ export function createEdgeLogShipper(opts: EdgeLogShipperOptions) {
   }
 }
 
-export type EdgeLogShipper = ReturnType<typeof createEdgeLogShipper>
+type EdgeLogShipper = ReturnType<typeof createEdgeLogShipper>

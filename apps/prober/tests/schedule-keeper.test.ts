@@ -1,12 +1,12 @@
 import { loadConfig } from '@ghostlink/config'
 import { createProberMetrics } from '@ghostlink/metrics'
 import { createBlockingRedis, redisKeys } from '@ghostlink/redis'
-import { startThrowawayRedis, type ThrowawayRedis, waitForValue } from '@ghostlink/testing'
+import { startThrowawayRedis, type ThrowawayRedis } from '@ghostlink/testing'
 import { workerApp } from '@ghostlink/worker-kit'
 import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
 import pino from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { allowAll } from '../src/probe/address-policy.js'
 import { HostLimiter } from '../src/probe/host-limiter.js'
 import { createProbeAgent } from '../src/probe/probe-agent.js'
@@ -58,7 +58,7 @@ describe('job schedulers survive a Redis restart without data', () => {
     await app.register(workerApp, { service: 'prober', db: env.db, redis: connection, metrics, schedules: workers.scheduleStatus })
     const firedKey = redisKeys(env.prefix).scheduleFired('link-health-sweep')
     try {
-      await waitForValue(() => connection.get(firedKey), 8_000)
+      await vi.waitFor(async () => { const v = await (() => connection.get(firedKey))(); expect(v).toBeTruthy(); return v! }, { timeout: 8_000, interval: 25 })
       const healthy = await app.inject('/health')
       expect(healthy.statusCode).toBe(200)
       expect(healthy.json().schedules).toEqual([
@@ -69,21 +69,21 @@ describe('job schedulers survive a Redis restart without data', () => {
       redisServer.wipe()
       await redisServer.start()
       expect(await connection.exists(firedKey).catch(() => 0)).toBe(0)
-      await waitForValue(() => workers.linkQueue.getJobScheduler('link-health-sweep'), 8_000)
-      await waitForValue(() => connection.get(firedKey), 8_000)
+      await vi.waitFor(async () => { const v = await (() => workers.linkQueue.getJobScheduler('link-health-sweep'))(); expect(v).toBeTruthy(); return v! }, { timeout: 8_000, interval: 25 })
+      await vi.waitFor(async () => { const v = await (() => connection.get(firedKey))(); expect(v).toBeTruthy(); return v! }, { timeout: 8_000, interval: 25 })
       expect((await metrics.registry.getSingleMetricAsString('ghostlink_schedule_reasserted_total')).includes('} 1')).toBe(true)
 
       // a flush without a reconnect: the periodic check catches it
       await connection.flushall()
-      await waitForValue(() => workers.linkQueue.getJobScheduler('link-health-sweep'), 8_000)
-      await waitForValue(() => connection.get(firedKey), 8_000)
+      await vi.waitFor(async () => { const v = await (() => workers.linkQueue.getJobScheduler('link-health-sweep'))(); expect(v).toBeTruthy(); return v! }, { timeout: 8_000, interval: 25 })
+      await vi.waitFor(async () => { const v = await (() => connection.get(firedKey))(); expect(v).toBeTruthy(); return v! }, { timeout: 8_000, interval: 25 })
 
       // the worker stops taking jobs: after two intervals /health says so
       await workers.workers[0]!.pause()
-      const stale = await waitForValue(async () => {
+      const stale = await vi.waitFor(async () => { const v = await (async () => {
         const res = await app.inject('/health')
         return res.statusCode === 503 ? res : undefined
-      }, 8_000)
+      })(); expect(v).toBeTruthy(); return v! }, { timeout: 8_000, interval: 25 })
       expect(stale.json()).toMatchObject({ status: 'degraded', db: 'ok', redis: 'ok', schedules: [{ stale: true }] })
     } finally {
       await app.close()

@@ -6,7 +6,6 @@ import { eq, sql } from 'drizzle-orm'
 import Fastify from 'fastify'
 import pino from 'pino'
 import type { Agent } from 'undici'
-import { waitForValue } from '@ghostlink/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { workerApp } from '@ghostlink/worker-kit'
 import { allowAll } from '../src/probe/address-policy.js'
@@ -20,7 +19,7 @@ let env: TestEnv
 let web: TestServer
 let agent: Agent
 
-const waitFor = <T>(fn: () => Promise<T | undefined | null | false>) => waitForValue(fn, 8_000)
+const WAIT = { timeout: 8_000, interval: 25 }
 
 async function start(extraEnv: Record<string, string> = {}): Promise<ProberWorkers> {
   const config = loadConfig({
@@ -67,10 +66,9 @@ describe('prober through BullMQ', () => {
       ]
       await insertUrl(env.db, `${web.origin}/ok?inactive`, false)
       const sweep = await workers.linkQueue.add('sweep', { sweep: true })
-      await waitFor(async () => {
-        const [r] = await env.db.execute<{ n: number }>(sql`select count(distinct url_id)::int as n from health_checks`)
-        return r!.n === 3
-      })
+      await expect
+        .poll(async () => (await env.db.execute<{ n: number }>(sql`select count(distinct url_id)::int as n from health_checks`))[0]?.n, WAIT)
+        .toBe(3)
       const rows = await env.db.select().from(healthChecks)
       expect(Object.fromEntries(rows.map((r) => [r.url_id, r.health_status]))).toEqual({
         [ids[0]!]: 'OK',
@@ -83,7 +81,7 @@ describe('prober through BullMQ', () => {
       // the same tick again (same timestamp → same jobIds): nothing new is probed
       const probesBefore = web.requests.length
       const again = await workers.linkQueue.add('sweep', { sweep: true }, { timestamp: sweep.timestamp })
-      await waitFor(async () => (await again.isCompleted()) || false)
+      await expect.poll(() => again.isCompleted(), WAIT).toBe(true)
       await new Promise((r) => setTimeout(r, 200))
       expect(web.requests.length).toBe(probesBefore)
       expect(await env.db.select().from(healthChecks)).toHaveLength(3)
@@ -96,14 +94,12 @@ describe('prober through BullMQ', () => {
     const workers = await start()
     try {
       await workers.canaryQueue.add('run', { sweep: true })
-      const rows = await waitFor(async () => {
-        const r = await env.db.select().from(canaryState)
-        return r.length === 5 && r
-      })
+      await expect.poll(async () => (await env.db.select().from(canaryState)).length, WAIT).toBe(5)
+      const rows = await env.db.select().from(canaryState)
       expect(rows.every((r) => r.success_total === 1 && r.last_status === 200)).toBe(true)
 
       const bad = await workers.linkQueue.add('probe', { url_id: -1 }, { attempts: 5 })
-      await waitFor(async () => (await bad.isFailed()) || false)
+      await expect.poll(() => bad.isFailed(), WAIT).toBe(true)
       const failed = (await workers.linkQueue.getJob(bad.id!))!
       expect(failed.failedReason).toBe('invalid probe payload')
       expect(await workers.linkQueue.getJobCounts('delayed')).toEqual({ delayed: 0 })
@@ -116,7 +112,7 @@ describe('prober through BullMQ', () => {
     const workers = await start()
     const id = await insertUrl(env.db, `${web.origin}/hang`)
     const job = await workers.linkQueue.add('probe', { url_id: id })
-    await waitFor(async () => (await job.isActive()) || false)
+    await expect.poll(() => job.isActive(), WAIT).toBe(true)
     await workers.close()
     // the hanging probe ran to its 700 ms timeout and was stored before close() returned
     const [row] = await env.db.select().from(healthChecks).where(eq(healthChecks.url_id, id))

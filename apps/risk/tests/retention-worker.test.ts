@@ -2,10 +2,10 @@ import { insertClicks } from '@ghostlink/clicks'
 import { loadConfig } from '@ghostlink/config'
 import { events, requestFingerprints } from '@ghostlink/db'
 import { createRiskMetrics } from '@ghostlink/metrics'
-import { TEST_REDIS_URL, waitForValue } from '@ghostlink/testing'
+import { TEST_REDIS_URL } from '@ghostlink/testing'
 import { asc, count } from 'drizzle-orm'
 import pino from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CLICK_RETENTION_EVERY_MS, type RetentionWorker, startRetentionWorker } from '../src/retention-worker.js'
 import { createTestEnv, insertUrl, type TestEnv } from './helpers/test-env.js'
 
@@ -55,7 +55,7 @@ describe('click-retention worker through BullMQ', () => {
       },
     ])
     const job = await worker.queue.add('sweep', { sweep: true })
-    await waitForValue(async () => (await job.getState()) === 'completed', 10_000)
+    await vi.waitFor(async () => { const v = await (async () => (await job.getState()) === 'completed')(); expect(v).toBeTruthy(); return v! }, { timeout: 10_000, interval: 25 })
     const fps = await env.db.select({ ip: requestFingerprints.client_ip }).from(requestFingerprints).orderBy(asc(requestFingerprints.id))
     expect(fps.map((f) => f.ip)).toEqual(['203.0.113.0', '203.0.113.3'])
     const [ev] = await env.db.select({ n: count() }).from(events)

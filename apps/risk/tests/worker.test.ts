@@ -9,8 +9,7 @@ import type { Job } from 'bullmq'
 import { eq, sql } from 'drizzle-orm'
 import Fastify from 'fastify'
 import pino from 'pino'
-import { waitForValue } from '@ghostlink/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { workerApp } from '@ghostlink/worker-kit'
 import { type RiskWorkers, startRiskWorkers } from '../src/worker.js'
 import { addHealth, createTestEnv, insertUrl, type TestEnv } from './helpers/test-env.js'
@@ -20,7 +19,7 @@ let workers: RiskWorkers
 let dir: string
 let metrics: ReturnType<typeof createRiskMetrics>
 
-const waitFor = <T>(fn: () => Promise<T | undefined | null | false>) => waitForValue(fn, 5_000)
+const WAIT = { timeout: 5_000, interval: 25 }
 
 beforeAll(async () => {
   env = await createTestEnv()
@@ -53,22 +52,19 @@ describe('risk worker through BullMQ', () => {
     const url = await insertUrl(env.db, 'https://win.tk/now')
     await addHealth(env.db, url.id, 'DEAD', 404, 6)
     await workers.riskQueue.add('score', { url_id: url.id, reason: 'health' })
-    const row = await waitFor(async () => (await env.db.select().from(riskScores).where(eq(riskScores.url_id, url.id)))[0])
-    expect(row).toMatchObject({ score: 70, tier: 'THREAT' })
+    await expect
+      .poll(async () => (await env.db.select().from(riskScores).where(eq(riskScores.url_id, url.id)))[0], WAIT)
+      .toMatchObject({ score: 70, tier: 'THREAT' })
     // the contract counter of THREAT results, on the registry the risk service serves at /metrics
-    // the counter moves just after the row is written: wait for it rather than race it
-    const threats = async () => metrics.registry.getSingleMetricAsString('risk_score_threats_total')
-    await waitFor(async () => /^risk_score_threats_total\{[^}]*\} 1$/m.test(await threats()))
-    expect(await threats()).toMatch(/^risk_score_threats_total\{[^}]*\} 1$/m)
-    await waitFor(async () => (await env.db.select().from(quarantinedCodes).where(eq(quarantinedCodes.short_code, url.short_code)))[0])
-    const text = await waitFor(async () => {
-      try {
-        const t = readFileSync(join(dir, 'blocked_codes.conf'), 'utf8')
-        return t.includes(`/${url.short_code} 1;`) && t
-      } catch {
-        return false
-      }
-    })
+    // the counter moves just after the row is written: poll it rather than race it
+    await expect.poll(() => metrics.registry.getSingleMetricAsString('risk_score_threats_total'), WAIT).toMatch(/^risk_score_threats_total\{[^}]*\} 1$/m)
+    await expect.poll(async () => (await env.db.select().from(quarantinedCodes).where(eq(quarantinedCodes.short_code, url.short_code))).length, WAIT).toBe(1)
+    // the map file appears once the quarantine sync ran (reading it throws until then)
+    const text = await vi.waitFor(() => {
+      const t = readFileSync(join(dir, 'blocked_codes.conf'), 'utf8')
+      expect(t).toContain(`/${url.short_code} 1;`)
+      return t
+    }, WAIT)
     expect(text).toContain(`/r/${url.short_code} 1;`)
   })
 
@@ -76,15 +72,16 @@ describe('risk worker through BullMQ', () => {
     const active = await insertUrl(env.db)
     await insertUrl(env.db, 'https://example.com/inactive', false)
     const sweep = await workers.riskQueue.add('sweep', { sweep: true })
-    const first = await waitFor(async () => (await sweep.isCompleted()) && (await workers.riskQueue.getJob(sweep.id!)))
+    await expect.poll(() => sweep.isCompleted(), WAIT).toBe(true)
+    const first = (await workers.riskQueue.getJob(sweep.id!)) as Job
     const { enqueued, tick } = first.returnvalue as { enqueued: number; tick: number }
     const [activeCount] = await env.db.execute<{ n: number }>(sql`select count(*)::int as n from urls where is_active`)
     expect(enqueued).toBe(activeCount!.n)
-    await waitFor(async () => (await env.db.select().from(riskScores).where(eq(riskScores.url_id, active.id)))[0])
+    await expect.poll(async () => (await env.db.select().from(riskScores).where(eq(riskScores.url_id, active.id))).length, WAIT).toBe(1)
     // same tick again: every jobId already exists, so BullMQ adds nothing new
     const before = await workers.riskQueue.getJobCounts('completed', 'waiting', 'active')
     const again = await workers.riskQueue.add('sweep', { sweep: true }, { timestamp: sweep.timestamp } as never)
-    await waitFor(async () => (await again.isCompleted()) || false)
+    await expect.poll(() => again.isCompleted(), WAIT).toBe(true)
     const after = await workers.riskQueue.getJobCounts('completed', 'waiting', 'active')
     expect((after.completed ?? 0) + (after.waiting ?? 0) + (after.active ?? 0)).toBe(
       (before.completed ?? 0) + (before.waiting ?? 0) + (before.active ?? 0) + 1,
@@ -94,7 +91,7 @@ describe('risk worker through BullMQ', () => {
 
   it('fails an invalid payload at once, without retries', async () => {
     const job = await workers.riskQueue.add('score', { url_id: 'seven' }, { attempts: 5 })
-    await waitFor(async () => (await job.isFailed()) || false)
+    await expect.poll(() => job.isFailed(), WAIT).toBe(true)
     const failed = (await workers.riskQueue.getJob(job.id!)) as Job
     // UnrecoverableError: failed for good on the first attempt, never moved back to delayed for a retry
     expect(failed.attemptsMade).toBeLessThanOrEqual(1)

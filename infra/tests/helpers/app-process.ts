@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { answers, waitFor } from './ports.js'
+import { answers } from './ports.js'
 import { REPO_ROOT } from './paths.js'
+import { expect, vi } from 'vitest'
 
 export type AppProcess = {
   name: string
@@ -23,14 +24,10 @@ export async function startApp(name: string, file: string, port: number, env: Re
   const url = `http://127.0.0.1:${port}`
   const exited = () => child.exitCode !== null || child.signalCode !== null
   try {
-    await waitFor(
-      `${name} /health`,
-      async () => {
+    await vi.waitFor(async () => {
         if (exited()) throw new Error(`${name} exited: ${out}`)
-        return answers(`${url}/health`)()
-      },
-      60_000,
-    )
+        expect(await answers(`${url}/health`)(), `${name} /health`).toBe(true)
+      }, { timeout: 60_000, interval: 100 })
   } catch (err) {
     child.kill('SIGKILL')
     throw new Error(`${name} did not start: ${String(err)}\n${out}`)

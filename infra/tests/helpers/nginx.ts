@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { nginxArgs, type PreparedNginx, prepareNginx } from '../../scripts/render-nginx.mjs'
-import { answers, freePort, waitFor } from './ports.js'
+import { answers, freePort } from './ports.js'
+import { vi } from 'vitest'
 
 const run = promisify(execFile)
 
@@ -25,7 +26,7 @@ export async function startNginx(overrides: Record<string, string> = {}): Promis
   await run('nginx', ['-t', '-q', ...args])
   await run('nginx', args)
   const url = `http://127.0.0.1:${port}`
-  await waitFor('nginx', answers(`${url}/edge-health`))
+  await vi.waitFor(answers(`${url}/edge-health`), { timeout: 20_000, interval: 100 })
   const pid = () => Number(readFileSync(p.vars.NGINX_PID_FILE, 'utf8').trim())
   return {
     ...p,

@@ -2,4 +2,3 @@ import { fileURLToPath } from 'node:url'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 export const INFRA_DIR = fileURLToPath(new URL('../../', import.meta.url))
-export const repoPath = (p: string) => fileURLToPath(new URL(p, `file://${REPO_ROOT}`))

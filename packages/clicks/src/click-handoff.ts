@@ -19,8 +19,6 @@ export type ClickHandoffOptions = {
   onError?: (err: unknown) => void
 }
 
-export type ClickHandoff = ReturnType<typeof createClickHandoff>
-
 /**
  * The hot path's side of the click pipeline: `record()` is synchronous and cheap; records are sent to the Redis
  * stream in batches, or to the fallback buffer when Redis is not connected. A send that fails after it went out

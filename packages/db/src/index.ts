@@ -1,4 +1,6 @@
 export * from './schema/index.js'
+export { CANARIES, type CanaryName } from './canaries.js'
+export { isForeignKeyViolation, isUniqueViolation } from './pg-errors.js'
 export { createDb, closeDb, pingDb, HEALTH_CHECK_TIMEOUT_MS, type Db } from './client.js'
 export { ensureDatabase, runMigrations, migrationsFolder, pendingMigrations } from './migrate.js'
 export * from './queries/index.js'

@@ -42,11 +42,7 @@ beforeEach(async () => {
   messages.length = 0
 })
 
-const waitFor = async (check: () => boolean, ms = 2_000) => {
-  const until = Date.now() + ms
-  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 10))
-  return check()
-}
+const WAIT = { timeout: 2_000, interval: 10 }
 
 describe('quarantineCode / unquarantineCode', () => {
   it('adds once with one audit row, drops the cache and publishes the code', async () => {
@@ -56,7 +52,7 @@ describe('quarantineCode / unquarantineCode', () => {
     expect(first).toMatchObject({ created: true, entry: { short_code: 'evil1', actor: 'alice', reason: 'phishing', source: 'manual' } })
     expect(again).toMatchObject({ created: false, entry: { actor: 'alice' } })
     expect(await redis.exists(redisKeys(prefix).link('evil1'))).toBe(0)
-    expect(await waitFor(() => messages.includes('evil1'))).toBe(true)
+    await expect.poll(() => messages, WAIT).toContain('evil1')
     const audit = await db.select().from(quarantineAudit)
     expect(audit).toMatchObject([{ short_code: 'evil1', action: 'quarantine', actor: 'alice', reason: 'phishing' }])
     expect(audit[0]!.at).toBeInstanceOf(Date)
@@ -71,7 +67,7 @@ describe('quarantineCode / unquarantineCode', () => {
     })
     expect(await unquarantineCode({ db, redis, prefix }, { short_code: 'x1', actor: 'carol' })).toBeNull()
     expect(await listQuarantine(db)).toEqual([])
-    expect(await waitFor(() => messages.length === 1)).toBe(true)
+    await expect.poll(() => messages.length, WAIT).toBe(1)
     expect(messages).toEqual(['x1'])
     const audit = await db.select().from(quarantineAudit).orderBy(asc(quarantineAudit.id))
     expect(audit.map((a) => [a.action, a.actor])).toEqual([
@@ -95,7 +91,7 @@ describe('syncQuarantineMap', () => {
     expect(text).toContain('/demo-threat 1;\n/r/demo-threat 1;\n/urls/demo-threat 1;')
     expect(await nginxTest(dir, mapFile)).toMatchObject({ ok: true })
     expect((await redis.smembers(redisKeys(prefix).quarantine)).sort()).toEqual(['42', 'abc_9', 'demo-threat'])
-    await waitFor(() => messages.length >= 3)
+    await expect.poll(() => messages.length, WAIT).toBeGreaterThanOrEqual(3)
     expect(messages.sort()).toEqual(['42', 'abc_9', 'demo-threat'])
 
     // nothing changed: no write, no reload

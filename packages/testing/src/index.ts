@@ -1,7 +1,8 @@
-export { createTestDatabase, type TestDatabase } from './test-database.js'
+export { createTestDatabase, type TestDatabase } from '@ghostlink/db/test-database'
 export { testRedisPrefix, cleanRedisPrefix, TEST_REDIS_URL } from './test-redis.js'
 export { createTestEnv, type TestEnv } from './test-env.js'
-export { freePort, waitForValue } from './wait.js'
+// polling in tests: vitest's vi.waitFor / expect.poll, no helper of our own
+export { freePort } from './free-port.js'
 export { seededRandom } from './seeded-random.js'
 export { startThrowawayRedis, type ThrowawayRedis, type ThrowawayRedisOptions } from './throwaway-redis.js'
 export { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js'

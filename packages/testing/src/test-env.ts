@@ -1,6 +1,6 @@
 import { closeDb, createDb, type Db } from '@ghostlink/db'
+import { createTestDatabase } from '@ghostlink/db/test-database'
 import { Redis } from 'ioredis'
-import { createTestDatabase } from './test-database.js'
 import { cleanRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from './test-redis.js'
 
 export type TestEnv = { db: Db; redis: Redis; prefix: string; dbUrl: string; close: () => Promise<void> }

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
-import { freePort } from './wait.js'
+import { freePort } from './free-port.js'
 
 export type ThrowawayPostgres = {
   /** connection URL of database `postgres` (trust auth, user postgres) */

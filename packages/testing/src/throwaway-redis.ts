@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { freePort } from './wait.js'
+import { freePort } from './free-port.js'
 
 export type ThrowawayRedisOptions = {
   /** `always` (tests that stop/start and must keep data), `everysec` (the compose default) or `no` (no AOF: a restart loses everything) */

@@ -1,4 +1,4 @@
-import { type Db, events, urls, users } from '@ghostlink/db'
+import { type Db, events, isForeignKeyViolation, urls, users } from '@ghostlink/db'
 import { Forbidden, type JsonObject } from '@ghostlink/http'
 import { eq } from 'drizzle-orm'
 import {
@@ -11,7 +11,6 @@ import {
   parseReferrer,
   parseUrlId,
 } from '../schemas/events.js'
-import { isForeignKeyViolation } from '../users/pg-errors.js'
 import { toEventObject } from './event-object.js'
 
 async function urlOwnerOrThrow(db: Db, urlId: number): Promise<{ user_id: number | null }> {

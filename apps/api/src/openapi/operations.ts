@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { QR_DEFAULT_SIZE, QR_MAX_SIZE, QR_MIN_SIZE } from '../schemas/qr.js'
-import { CANARIES } from '../routes/canaries.js'
+import { CANARIES } from '@ghostlink/db'
 import * as S from './schemas.js'
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'

@@ -1,6 +1,5 @@
+import { CANARIES } from '@ghostlink/db'
 import type { FastifyInstance } from 'fastify'
-
-export const CANARIES = ['health-demo', 'promo-demo', 'checkout-demo', 'dashboard-demo', 'support-demo'] as const
 
 // GET /<canary> — static synthetic canary answers, no database (docs/CONTRACT.md#c-1-14)
 export default async function canaryRoutes(app: FastifyInstance) {

@@ -1,9 +1,8 @@
-import { events, type Url, urls } from '@ghostlink/db'
+import { events, isForeignKeyViolation, isUniqueViolation, type Url, urls } from '@ghostlink/db'
 import { Conflict, HttpError, NotFound } from '@ghostlink/http'
 import { invalidateLink } from '@ghostlink/redis'
 import { sql } from 'drizzle-orm'
 import { generateCode } from './generate-code.js'
-import { isForeignKeyViolation, isUniqueViolation } from './pg-errors.js'
 import type { LinkOptionValues } from '../schemas/link-options.js'
 import type { UrlContext } from './url-context.js'
 

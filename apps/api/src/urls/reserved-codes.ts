@@ -1,4 +1,4 @@
-import { CANARIES } from '../routes/canaries.js'
+import { CANARIES } from '@ghostlink/db'
 
 /**
  * docs/decisions/rewrite-decisions.md#d-2 / docs/CONTRACT.md#c-11-2-7: a custom code may not shadow a top-level route of the API or the

@@ -1,8 +1,7 @@
-import { type Db, type User, users } from '@ghostlink/db'
+import { type Db, isUniqueViolation, type User, users } from '@ghostlink/db'
 import { Conflict, NotFound } from '@ghostlink/http'
 import { eq } from 'drizzle-orm'
 import type { UserChanges } from '../schemas/users.js'
-import { isUniqueViolation } from './pg-errors.js'
 
 /** docs/CONTRACT.md#c-1-11: `{}` returns the user unchanged; a unique clash is 409; deleted meanwhile is 404. */
 export async function updateUserOrThrow(db: Db, current: User, changes: UserChanges): Promise<User> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RouteOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CANARIES } from '../../src/routes/canaries.js'
+import { CANARIES } from '@ghostlink/db'
 import { ADMIN_KEY, bearer, buildTokenApp, createLink, createUser, quarantine, revokedKey, userKey } from '../helpers/auth.js'
 import type { TestApp } from '../helpers/build-app.js'
 

@@ -43,6 +43,3 @@ export async function quarantine(t: TestApp, code: string): Promise<void> {
   await t.db.insert(quarantinedCodes).values({ short_code: code, actor: 'test' })
 }
 
-export async function isQuarantined(t: TestApp, code: string): Promise<boolean> {
-  return (await t.db.select().from(quarantinedCodes).where(eq(quarantinedCodes.short_code, code))).length > 0
-}

@@ -30,11 +30,7 @@ function nginxTest(dir: string, mapFile: string): Promise<{ ok: boolean; output:
   )
 }
 
-const waitFor = async (check: () => boolean, ms = 2_000) => {
-  const until = Date.now() + ms
-  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 10))
-  return check()
-}
+const WAIT = { timeout: 2_000, interval: 10 }
 
 describe('quarantine routes (no queue: the map is rendered inline)', () => {
   let t: TestApp
@@ -84,7 +80,7 @@ describe('quarantine routes (no queue: the map is rendered inline)', () => {
     expect(nginx.ok, nginx.output).toBe(true)
     expect(readFileSync(join(dir, 'reloads'), 'utf8')).toBe('reloaded\n')
 
-    expect(await waitFor(() => published.includes('demo-threat'))).toBe(true)
+    await expect.poll(() => published, WAIT).toContain('demo-threat')
     expect(await t.redis!.exists(redisKeys(t.prefix).link('demo-threat'))).toBe(0)
   })
 
@@ -132,7 +128,7 @@ describe('quarantine routes (no queue: the map is rendered inline)', () => {
     expect([res.statusCode, res.json()]).toEqual([200, { short_code: 'demo-threat', quarantined: false, actor: 'carol' }])
     expect(readFileSync(mapFile, 'utf8')).not.toContain('demo-threat')
     expect((await nginxTest(dir, mapFile)).ok).toBe(true)
-    expect(await waitFor(() => published.includes('demo-threat'))).toBe(true)
+    await expect.poll(() => published, WAIT).toContain('demo-threat')
     const audit = await t.db.select().from(quarantineAudit).orderBy(asc(quarantineAudit.id))
     expect(audit.filter((a) => a.short_code === 'demo-threat').map((a) => [a.action, a.actor])).toEqual([
       ['quarantine', 'alice'],

@@ -1,6 +1,5 @@
-import { canaryState, type Db } from '@ghostlink/db'
+import { CANARIES, canaryState, type Db } from '@ghostlink/db'
 import type { ProberMetrics } from '@ghostlink/metrics'
-import { CANARIES } from './canaries.js'
 
 type CanaryGauges = Pick<ProberMetrics, 'canarySuccess' | 'canaryFailures' | 'canaryStatus' | 'canaryLatency'>
 

@@ -1,7 +1,6 @@
-import { canaryState, type Db } from '@ghostlink/db'
+import { CANARIES, type CanaryName, canaryState, type Db } from '@ghostlink/db'
 import { sql } from 'drizzle-orm'
 import { type Dispatcher, request } from 'undici'
-import { CANARIES, type CanaryName } from '../canary/canaries.js'
 
 export type RunCanariesDeps = {
   db: Db

@@ -104,10 +104,8 @@ export function classifyAddress(address: string): BlockedCategory | null {
   return 'invalid'
 }
 
-export const isPublicAddress = (address: string) => classifyAddress(address) === null
-
 /** Decides whether the prober may connect to an address. */
 export type AddressPolicy = (address: string) => BlockedCategory | null
 
-export const publicOnly: AddressPolicy = classifyAddress
+export const publicOnly: AddressPolicy = (address) => classifyAddress(address)
 export const allowAll: AddressPolicy = (address) => (classifyAddress(address) === 'invalid' ? 'invalid' : null)

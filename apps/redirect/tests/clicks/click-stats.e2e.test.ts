@@ -5,7 +5,7 @@ import { redisKeys } from '@ghostlink/redis'
 import { TEST_REDIS_URL } from '@ghostlink/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { buildService, countRedirectEvents, createTestEnv, type TestEnv, waitFor } from '../helpers/build-service.js'
+import { buildService, countRedirectEvents, createTestEnv, type TestEnv } from '../helpers/build-service.js'
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 const IPHONE =
@@ -82,7 +82,7 @@ describe('click statistics end to end: redirect → stream → click writer → 
         },
       })
       writer.start()
-      expect(await waitFor(async () => (await redis.xlen(stream)) === 0, true, 10_000)).toBe(true)
+      await expect.poll(() => redis.xlen(stream), { timeout: 10_000 }).toBe(0)
       await writer.close()
       expect(await countRedirectEvents(env.db)).toBe(expected)
     }

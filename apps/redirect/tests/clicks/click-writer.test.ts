@@ -5,7 +5,7 @@ import { TEST_REDIS_URL } from '@ghostlink/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClickWriters } from '@ghostlink/clicks'
-import { buildService, countRedirectEvents, createTestEnv, type TestEnv, type TestService, waitFor } from '../helpers/build-service.js'
+import { buildService, countRedirectEvents, createTestEnv, type TestEnv, type TestService } from '../helpers/build-service.js'
 
 // The click writer's consumers, as apps/click-writer starts them; an error fails the test.
 const writers = (svc: TestService, db: Db, metrics: RedirectMetrics, concurrency: number) =>
@@ -50,7 +50,7 @@ describe('replica with CLICK_CONSUMER off and a separate click writer', () => {
     const writer = writers(svc, writerDb, metrics, 1)
     writer.start()
     try {
-      expect(await waitFor(() => countRedirectEvents(env.db), n, 10_000)).toBe(n)
+      await expect.poll(() => countRedirectEvents(env.db), { timeout: 10_000 }).toBe(n)
       await writer.close()
       expect(await redis.xlen(stream)).toBe(0) // acknowledged and deleted after the insert
       expect(await metrics.registry.getSingleMetricAsString('redirect_clicks_flushed_total')).toMatch(new RegExp(`path="stream"[^}]*} ${n}`))
@@ -73,7 +73,7 @@ describe('replica with CLICK_CONSUMER off and a separate click writer', () => {
         await new Promise((r) => setTimeout(r, 10)) // one hand-off batch per round, so both consumers get entries
       }
       await svc.close()
-      expect(await waitFor(async () => (await countRedirectEvents(env.db)) - before, n, 15_000)).toBe(n)
+      await expect.poll(async () => (await countRedirectEvents(env.db)) - before, { timeout: 15_000 }).toBe(n)
       await writer.close()
       expect((await redis.xpending(redisKeys(env.prefix).clickStream, 'click-writers'))[0]).toBe(0)
       expect((await countRedirectEvents(env.db)) - before).toBe(n)

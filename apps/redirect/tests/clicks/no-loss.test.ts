@@ -5,7 +5,7 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClickRecord } from '@ghostlink/clicks'
 import { encodeClickBatch } from '@ghostlink/clicks'
-import { buildService, countRedirectEvents, createTestEnv, type TestEnv, waitFor } from '../helpers/build-service.js'
+import { buildService, countRedirectEvents, createTestEnv, type TestEnv } from '../helpers/build-service.js'
 import { startThrowawayRedis } from '../helpers/throwaway-redis.js'
 
 const CODES = Array.from({ length: 20 }, (_, i) => `c${i}`)
@@ -33,7 +33,7 @@ describe('no click is lost', () => {
     const svc = await buildService(env.env)
     const n = await fire((url) => svc.app.inject(url), 3000)
     expect(n).toBe(3000)
-    expect(await waitFor(async () => (await countRedirectEvents(env.db)) - before, n, 10_000)).toBe(n)
+    await expect.poll(async () => (await countRedirectEvents(env.db)) - before, { timeout: 10_000 }).toBe(n)
     await svc.close()
     expect((await countRedirectEvents(env.db)) - before).toBe(n)
   }, 30_000)
@@ -51,7 +51,7 @@ describe('no click is lost', () => {
       await redis.start()
       n += await fire((url) => svc.app.inject(url), 1500, 25)
       expect(n).toBe(4500)
-      expect(await waitFor(async () => (await countRedirectEvents(env.db)) - before, n, 15_000)).toBe(n)
+      await expect.poll(async () => (await countRedirectEvents(env.db)) - before, { timeout: 15_000 }).toBe(n)
       await svc.close()
       expect((await countRedirectEvents(env.db)) - before).toBe(n)
     } finally {
@@ -86,7 +86,7 @@ describe('no click is lost', () => {
     // the "dead" replica reads it and never acknowledges
     await raw.xreadgroup('GROUP', 'click-writers', 'dead-replica', 'COUNT', 10, 'STREAMS', keys.clickStream, '>')
     const svc = await buildService(env.env, { claimIdleMs: 300 })
-    expect(await waitFor(async () => (await countRedirectEvents(env.db)) - before, 2, 8_000)).toBe(2)
+    await expect.poll(async () => (await countRedirectEvents(env.db)) - before, { timeout: 8_000 }).toBe(2)
     await svc.close()
     const pending = (await raw.xpending(keys.clickStream, 'click-writers')) as [number, ...unknown[]]
     expect(pending[0]).toBe(0)

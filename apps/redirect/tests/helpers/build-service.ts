@@ -3,6 +3,7 @@ import { closeDb, createDb, type Db, events, requestFingerprints } from '@ghostl
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
 import { count, eq } from 'drizzle-orm'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { vi } from 'vitest'
 import { redirectApp } from '../../src/app.js'
 import { fastifyOptions } from '../../src/fastify-options.js'
 import { type OpenedDeps, openDeps } from '../../src/open-deps.js'
@@ -56,27 +57,19 @@ export async function countFingerprints(db: Db): Promise<number> {
   return row!.n
 }
 
-/** Polls `read` until it returns `expected` or `withinMs` passes; returns the last value read. */
-export async function waitFor<T>(read: () => Promise<T>, expected: T, withinMs = 5_000): Promise<T> {
-  const until = Date.now() + withinMs
-  let last = await read()
-  while (last !== expected && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 25))
-    last = await read()
-  }
-  return last
-}
-
 /** Waits until the click pipeline has nothing more to write: the fingerprint count stays the same for `quietMs`. */
 export async function quiesce(db: Db, quietMs = 300): Promise<void> {
-  let last = await countFingerprints(db)
-  let since = Date.now()
-  while (Date.now() - since < quietMs) {
-    await new Promise((r) => setTimeout(r, 50))
-    const now = await countFingerprints(db)
-    if (now !== last) {
-      last = now
-      since = Date.now()
-    }
-  }
+  let last = -1
+  let since = 0
+  await vi.waitFor(
+    async () => {
+      const now = await countFingerprints(db)
+      if (now !== last) {
+        last = now
+        since = Date.now()
+      }
+      if (Date.now() - since < quietMs) throw new Error(`fingerprints still changing (${now})`)
+    },
+    { timeout: 30_000, interval: 50 },
+  )
 }

@@ -2,7 +2,7 @@ import { requestFingerprints, urls } from '@ghostlink/db'
 import { invalidateLink } from '@ghostlink/redis'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildService, countRedirectEvents, createTestEnv, quiesce, type TestEnv, type TestService, waitFor } from '../helpers/build-service.js'
+import { buildService, countRedirectEvents, createTestEnv, quiesce, type TestEnv, type TestService } from '../helpers/build-service.js'
 import { startThrowawayRedis } from '../helpers/throwaway-redis.js'
 
 /** Per-link options on the redirect tier (issue 14), one replica; two replicas behind nginx: infra/tests/link-options.e2e.test.ts. */
@@ -77,7 +77,7 @@ describe('link options on /:code', () => {
     for (let i = 0; i < 3; i++) expect((await svc.app.inject('/raise')).statusCode).toBe(410)
     await env.db.update(urls).set({ max_clicks: 3 }).where(eq(urls.short_code, 'raise'))
     await invalidateLink(svc.deps.redis, env.prefix, 'raise')
-    await waitFor(async () => (await svc.app.inject('/raise')).statusCode, 302, 2_000)
+    await expect.poll(async () => (await svc.app.inject('/raise')).statusCode, { timeout: 2_000 }).toBe(302)
     expect((await svc.app.inject('/raise')).statusCode).toBe(302)
     expect((await svc.app.inject('/raise')).statusCode).toBe(410)
   })
@@ -95,14 +95,14 @@ describe('max_clicks with Redis down', () => {
         expect((await svc.app.inject('/lim')).statusCode).toBe(302) // through Redis: counter 1
         await quiesce(env.db)
         redis.stop()
-        await waitFor(async () => svc.deps.redis.status === 'ready', false, 5_000)
+        await expect.poll(() => svc.deps.redis.status === 'ready', { timeout: 5_000 }).toBe(false)
         const down = await Promise.all(Array.from({ length: 6 }, () => svc.app.inject('/lim')))
         expect(down.map((r) => r.statusCode).sort()).toEqual([302, 302, 302, 410, 410, 410])
         await quiesce(env.db)
         expect(await countRedirectEvents(env.db)).toBe(4)
         // back up: the Redis counter (persisted at 1) must not hand out 3 more
         await redis.start()
-        await waitFor(async () => svc.deps.redis.status === 'ready', true, 10_000)
+        await expect.poll(() => svc.deps.redis.status === 'ready', { timeout: 10_000 }).toBe(true)
         const after = await svc.app.inject('/lim')
         expect([after.statusCode, after.json()]).toEqual([410, { error: 'Click limit reached', code: 410 }])
         const [fp] = await env.db.select().from(requestFingerprints).where(eq(requestFingerprints.status_code, 302)).limit(1)

@@ -1,7 +1,7 @@
 import { events, quarantinedCodes, requestFingerprints, urls, users } from '@ghostlink/db'
 import { asc } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildService, countFingerprints, createTestEnv, type TestEnv, type TestService, quiesce, waitFor } from '../helpers/build-service.js'
+import { buildService, countFingerprints, createTestEnv, type TestEnv, type TestService, quiesce } from '../helpers/build-service.js'
 
 describe('GET /:code and /r/:code', () => {
   let env: TestEnv
@@ -112,7 +112,7 @@ describe('GET /:code and /r/:code', () => {
     await hit('/quarin', { 'user-agent': 'UA-2' })
     await hit(`/${'z'.repeat(70)}`)
 
-    expect(await waitFor(() => countFingerprints(env.db), 6)).toBe(6)
+    await expect.poll(() => countFingerprints(env.db), { timeout: 5_000 }).toBe(6)
     const evs = await env.db.select().from(events)
     expect(evs).toHaveLength(1)
     expect(evs[0]).toMatchObject({
@@ -159,7 +159,7 @@ describe('GET /:code and /r/:code', () => {
     for (let i = 0; i < 5; i++) expect((await svc.app.inject(i % 2 ? '/gone1' : '/r/gone1')).statusCode).toBe(410)
     const after = await read()
     expect(after).toEqual([before[0], before[1]! + 5, before[2], before[3]])
-    expect(await waitFor(() => countFingerprints(env.db), 5)).toBe(5)
+    await expect.poll(() => countFingerprints(env.db), { timeout: 5_000 }).toBe(5)
     await quiesce(env.db)
     expect(await env.db.select().from(events)).toEqual([])
   })
@@ -171,7 +171,7 @@ describe('GET /:code and /r/:code', () => {
     await quiesce(env.db)
     await env.db.delete(requestFingerprints)
     await svc.app.inject({ url: '/abc123', remoteAddress: peer, headers: { 'x-forwarded-for': '198.51.100.7' } })
-    expect(await waitFor(() => countFingerprints(env.db), 1)).toBe(1)
+    await expect.poll(() => countFingerprints(env.db), { timeout: 5_000 }).toBe(1)
     const [fp] = await env.db.select().from(requestFingerprints)
     expect(fp!.client_ip).toBe(expectedIp)
   })

@@ -1,12 +1,12 @@
-#!/usr/bin/env node
 // Writes users.csv, urls.csv and events.csv with the same columns and value shapes as the reference data
 // (docs/CONTRACT.md#c-2-seed), streamed row by row so a million URLs never sit in memory. Deterministic per --seed.
-//   node data/generate.mjs --users 100000 --urls 1000000 --events 2000000 --out data/generated --seed 42
+//   pnpm generate-data --users 100000 --urls 1000000 --events 2000000 --out data/generated --seed 42
 import { once } from 'node:events'
 import { createWriteStream, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { seededRandom } from '@ghostlink/testing'
 
 const WORDS = ['navy', 'dawn', 'ivory', 'vivid', 'amber', 'cobalt', 'ember', 'lunar', 'solar', 'misty', 'rapid', 'quiet', 'bold', 'crisp', 'golden', 'silver']
 const NOUNS = ['yard', 'delta', 'valley', 'quartz', 'orbit', 'garden', 'pioneer', 'canyon', 'harbor', 'summit', 'signal', 'engine', 'river', 'forest', 'meadow', 'beacon']
@@ -17,50 +17,38 @@ const UPDATE_VALUES = ['boosted', 'refreshed', 'archived', 'pinned', 'renamed', 
 const DELETE_REASONS = ['policy_cleanup', 'user_requested', 'expired', 'duplicate']
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 
-/** mulberry32: small, fast, deterministic; not for anything secret. */
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const pad = (n) => String(n).padStart(2, '0')
-const stamp = (ms) => {
+const pad = (n: number) => String(n).padStart(2, '0')
+const stamp = (ms: number) => {
   const d = new Date(ms)
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
 }
-const csvCell = (v) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
+const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
 
 /**
  * A 6-character code unique per id: id × an odd multiplier is a bijection modulo 62^6 (62^6 is even, the
  * multiplier is coprime with it), then written in base 62. Same shape as the reference codes.
  */
 const CODE_SPACE = 62 ** 6
-function shortCode(id, salt) {
+function shortCode(id: number, salt: number): string {
   let n = Number((BigInt(id) * 1_500_450_271n + BigInt(salt)) % BigInt(CODE_SPACE))
   let s = ''
   for (let i = 0; i < 6; i++) {
-    s = ALPHABET[n % 62] + s
+    s = ALPHABET[n % 62]! + s
     n = Math.floor(n / 62)
   }
   return s
 }
 
 /** The URL of link `id`, a pure function so its `created` event can repeat it without keeping it in memory. */
-const originalUrl = (id, seed) =>
+const originalUrl = (id: number, seed: number) =>
   `https://${DOMAINS[(id * 7 + seed) % DOMAINS.length]}/${WORDS[(id * 13 + seed) % WORDS.length]}/${NOUNS[(id * 31 + seed) % NOUNS.length]}/${id}`
 
 /** A writer that respects backpressure. */
-function csvWriter(path, header) {
+function csvWriter(path: string, header: string) {
   const out = createWriteStream(path)
   out.write(`${header}\n`)
   return {
-    async row(cells) {
+    async row(cells: unknown[]) {
       if (!out.write(`${cells.map((c) => csvCell(String(c ?? ''))).join(',')}\n`)) await once(out, 'drain')
     },
     async close() {
@@ -78,9 +66,9 @@ const EVENT_END = Date.UTC(2026, 1, 28)
 /** Generates the three files into `out`; returns their paths. Usernames/emails stay unique at any size. */
 export async function generate({ users = 400, urls = 2000, events = 3422, out = 'data/generated', seed = 1 } = {}) {
   mkdirSync(out, { recursive: true })
-  const rand = rng(seed)
-  const pick = (list) => list[Math.floor(rand() * list.length)]
-  const between = (a, b) => a + Math.floor(rand() * (b - a))
+  const rand = seededRandom(seed)
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!
+  const between = (a: number, b: number) => a + Math.floor(rand() * (b - a))
   const paths = { users: join(out, 'users.csv'), urls: join(out, 'urls.csv'), events: join(out, 'events.csv') }
 
   const u = csvWriter(paths.users, 'id,username,email,created_at')
@@ -99,7 +87,7 @@ export async function generate({ users = 400, urls = 2000, events = 3422, out = 
     owner[id] = users > 0 ? between(1, users + 1) : 0
     created[id] = between(RANGE_START, RANGE_END)
     const first = pick(TITLE_WORDS)
-    const title = `${first[0].toUpperCase()}${first.slice(1)} ${pick(TITLE_WORDS).toLowerCase()} ${pick(TITLE_WORDS).toLowerCase()}`
+    const title = `${first[0]!.toUpperCase()}${first.slice(1)} ${pick(TITLE_WORDS).toLowerCase()} ${pick(TITLE_WORDS).toLowerCase()}`
     await l.row([
       id,
       owner[id] || '',
@@ -107,8 +95,8 @@ export async function generate({ users = 400, urls = 2000, events = 3422, out = 
       originalUrl(id, seed),
       title,
       rand() < 0.81 ? 'True' : 'False',
-      stamp(created[id]),
-      stamp(between(created[id], RANGE_END + 30 * 86_400_000)),
+      stamp(created[id]!),
+      stamp(between(created[id]!, RANGE_END + 30 * 86_400_000)),
     ])
   }
   await l.close()
@@ -120,7 +108,7 @@ export async function generate({ users = 400, urls = 2000, events = 3422, out = 
     const userId = owner[urlId] || ''
     if (id <= urls) {
       const code = shortCode(urlId, seed)
-      await e.row([id, urlId, userId, 'created', stamp(created[urlId]), JSON.stringify({ short_code: code, original_url: originalUrl(urlId, seed) })])
+      await e.row([id, urlId, userId, 'created', stamp(created[urlId]!), JSON.stringify({ short_code: code, original_url: originalUrl(urlId, seed) })])
     } else if (rand() < 0.85) {
       const field = pick(UPDATE_FIELDS)
       const value = field === 'original_url' ? `https://${pick(DOMAINS)}/${pick(WORDS)}/${urlId}` : pick(UPDATE_VALUES)
@@ -145,16 +133,16 @@ async function main() {
     },
   })
   if (values.help) {
-    console.log('usage: node data/generate.mjs [--users N] [--urls M] [--events K] [--out DIR] [--seed S]')
+    console.log('usage: pnpm generate-data [--users N] [--urls M] [--events K] [--out DIR] [--seed S]')
     return
   }
-  const num = (name) => {
+  const num = (name: 'users' | 'urls' | 'events' | 'seed') => {
     const n = Number(values[name])
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${values[name]}`)
     return n
   }
   const started = performance.now()
-  const paths = await generate({ users: num('users'), urls: num('urls'), events: num('events'), out: resolve(values.out), seed: num('seed') })
+  const paths = await generate({ users: num('users'), urls: num('urls'), events: num('events'), out: resolve(values.out!), seed: num('seed') })
   console.log(`wrote ${Object.values(paths).join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 }
 

@@ -6,14 +6,13 @@ function pgError(err: unknown): { code?: string; constraint_name?: string } | un
   return undefined
 }
 
-/** A unique violation on `constraint` (23505). */
-export const isUniqueViolation = (err: unknown, constraint: string) => {
+const violates = (code: string) => (err: unknown, constraint?: string) => {
   const pg = pgError(err)
-  return pg?.code === '23505' && pg.constraint_name === constraint
+  return pg?.code === code && (constraint === undefined || pg.constraint_name === constraint)
 }
 
-/** A foreign-key violation on `constraint` (23503). */
-export const isForeignKeyViolation = (err: unknown, constraint: string) => {
-  const pg = pgError(err)
-  return pg?.code === '23503' && pg.constraint_name === constraint
-}
+/** A unique violation (23505), on `constraint` when one is named. */
+export const isUniqueViolation = violates('23505')
+
+/** A foreign-key violation (23503), on `constraint` when one is named. */
+export const isForeignKeyViolation = violates('23503')

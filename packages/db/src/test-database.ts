@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { runMigrations } from '@ghostlink/db'
 import postgres from 'postgres'
+import { runMigrations } from './migrate.js'
 
 const ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 export type TestDatabase = { url: string; name: string; drop: () => Promise<void> }
+
+// Lives here, not in packages/testing, so this package's own tests can use it: @ghostlink/testing depends on
+// @ghostlink/db, and a dependency back would be a cycle that turbo refuses. Tests elsewhere take it from @ghostlink/testing.
 
 /** Creates a fresh, migrated database for one test file; `drop()` removes it (and kicks out stray connections). */
 export async function createTestDatabase(): Promise<TestDatabase> {
