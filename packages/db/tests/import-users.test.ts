@@ -60,17 +60,17 @@ describe('importUsers (docs/CONTRACT.md#c-1-12), on a real database', () => {
     expect((await rows(db)).map((u) => u.username)).toEqual(['taken', 'dup', 'ok'])
   })
 
-  it('treats an id that is not a positive 32-bit integer as absent', async () => {
-    await importUsers(db, [
+  it('treats a non-positive id as absent and skips one past MAX_IMPORTED_ID (the sequence must stay servable)', async () => {
+    const result = await importUsers(db, [
       { id: '0', username: 'zero', email: 'z@x.io' },
       { id: '2147483648', username: 'big', email: 'big@x.io' },
       { id: '-3', username: 'neg', email: 'neg@x.io' },
     ])
     expect((await rows(db)).map((u) => [u.id, u.username])).toEqual([
       [1, 'zero'],
-      [2, 'big'],
-      [3, 'neg'],
+      [2, 'neg'],
     ])
+    expect(JSON.stringify(result)).toContain('id out of range')
   })
 
   it('imports across batch boundaries and honours rowLimit', async () => {
