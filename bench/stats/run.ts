@@ -8,8 +8,7 @@
 //    same run, 2 writers at once (CLICK_WRITER_CONCURRENCY's default), links picked by Zipf popularity, calls of
 //    4 x 250 records (a writer keeping up) and 20 x 500 (one full consumer read, draining a backlog).
 import { parseArgs } from 'node:util'
-import type { ClickBatch, ClickRecord } from '../../packages/clicks/src/click-record.js'
-import { insertClicks } from '../../packages/clicks/src/insert-clicks.js'
+import { type ClickBatch, type ClickRecord, insertClicks } from '@ghostlink/clicks'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
 import { createDb, closeDb, parseStatsRange, statsForUrl, statsForUser, statsForAll } from '@ghostlink/db'
 

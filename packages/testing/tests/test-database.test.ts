@@ -18,6 +18,7 @@ describe('migrations', () => {
     const rows = await db.$client<{ table_name: string }[]>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`
     expect(rows.map((r) => r.table_name)).toEqual([
+      'api_keys',
       'canary_state',
       'click_batches',
       'click_retention_state',

@@ -99,6 +99,25 @@ export const NewKeyBody = z
   .object({ name: z.string().max(100).optional(), scope: z.enum(['user', 'admin']).optional() })
   .meta({ id: 'NewApiKeyRequest' })
 
+const counted = (key: string) => z.array(z.object({ [key]: z.string(), clicks: z.number().int() }))
+export const Stats = z
+  .object({
+    from: z.iso.datetime(),
+    to: z.iso.datetime(),
+    interval: z.enum(['hour', 'day']),
+    total: z.number().int(),
+    humans: z.number().int(),
+    bots: z.number().int(),
+    unique_visitors: z.number().int(),
+    series: z.array(z.object({ t: z.iso.datetime(), clicks: z.number().int(), humans: z.number().int(), bots: z.number().int() })),
+    referrers: counted('host'),
+    browsers: counted('name'),
+    os: counted('name'),
+    devices: counted('type'),
+  })
+  .describe('Click statistics from the rollups; lists are the top 10 plus "other". /stats and user stats add `links`, the top 10 links.')
+  .meta({ id: 'Stats' })
+
 export const CreateUserBody = z
   .object({ username: z.string(), email: z.string(), created_at: z.string().optional() })
   .meta({ id: 'CreateUserRequest' })
