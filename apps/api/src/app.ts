@@ -10,6 +10,7 @@ import quarantineRoutes from './routes/quarantine.js'
 import shortenRoutes from './routes/shorten.js'
 import urlRiskRoutes from './routes/url-risk.js'
 import urlRoutes from './routes/urls/index.js'
+import dashboardRoutes from './routes/dashboard.js'
 import eventRoutes from './routes/events.js'
 import usersBulkRoutes from './routes/users-bulk.js'
 import userRoutes from './routes/users.js'
@@ -38,6 +39,7 @@ export const api = fp(
     await app.register(usersBulkRoutes)
     await app.register(eventRoutes)
     await app.register(quarantineRoutes)
+    await app.register(dashboardRoutes)
 
     app.after(() => addMethodNotAllowed(app, routes))
   },

@@ -10,6 +10,8 @@ export const redisKeys = (prefix: string) => ({
   quarantine: `${prefix}quarantine:codes`,
   /** Stream of click and fingerprint records handed off by the redirect tier. */
   clickStream: `${prefix}clicks`,
+  /** A web dashboard session (apps/web): the signed-in key and CSRF token, with the session's TTL. */
+  webSession: (id: string) => `${prefix}web:session:${id}`,
   /** Prefix for BullMQ queues. */
   bull: `${prefix}bull`,
 })
