@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Local platform without Docker (`pnpm dev`): migrate, then the API, two redirect replicas, the prober and
-// risk workers from TypeScript source, and a real nginx edge in front of them when nginx is installed.
+// Local platform without Docker (`pnpm dev`): migrate, then the API, two redirect replicas, the web dashboard, the
+// prober and risk workers from TypeScript source, and a real nginx edge in front of them when nginx is installed.
 // Output is prefixed per process; Ctrl-C / SIGTERM stops everything.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -19,6 +19,7 @@ const ports = {
   redirect2: port('REDIRECT_PORT_2', port('REDIRECT_PORT', 8082) + 1),
   prober: port('PROBER_PORT', 9101),
   risk: port('RISK_PORT', 9102),
+  web: port('WEB_PORT', 8084),
 }
 const skipMigrate = process.argv.includes('--no-migrate')
 
@@ -77,6 +78,12 @@ const apps = [
   { name: 'redirect-2', file: 'apps/redirect/src/server.ts', env: { REDIRECT_PORT: String(ports.redirect2) } },
   { name: 'prober', file: 'apps/prober/src/server.ts', env: { PROBER_PORT: String(ports.prober) } },
   { name: 'risk', file: 'apps/risk/src/server.ts', env: { RISK_PORT: String(ports.risk) } },
+  // the dashboard at http://127.0.0.1:<edge>/app/ (or :8084/app/ directly); it calls the API over HTTP
+  {
+    name: 'web',
+    file: 'apps/web/src/server.ts',
+    env: { WEB_PORT: String(ports.web), API_URL: `http://127.0.0.1:${ports.api}`, PUBLIC_BASE_URL: `http://127.0.0.1:${ports.edge}` },
+  },
 ]
 
 let nginxEnv = {}

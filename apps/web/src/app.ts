@@ -31,6 +31,11 @@ export const webApp = fp(
     })
 
     app.get('/health', async () => ({ status: 'ok' }))
+    // ready when sessions can be read: without its store the dashboard cannot sign anyone in
+    app.get('/ready', async (_req, reply) => {
+      const ok = await deps.sessions.ping()
+      return reply.code(ok ? 200 : 503).send({ ready: ok })
+    })
     staticRoutes(app)
     authRoutes(app, deps)
     linkRoutes(app, deps)

@@ -1,4 +1,4 @@
-import { redisKeys } from '@ghostlink/redis'
+import { redisKeys, redisStatus } from '@ghostlink/redis'
 import type { Redis } from 'ioredis'
 import { z } from 'zod'
 
@@ -16,6 +16,7 @@ export interface SessionStore {
   get(id: string): Promise<SessionData | undefined>
   set(id: string, data: SessionData, ttlSeconds: number): Promise<void>
   delete(id: string): Promise<void>
+  ping(): Promise<boolean>
 }
 
 /** Sessions in Redis under the deployment's prefix, expiring with the session TTL: every web replica sees them. */
@@ -39,6 +40,9 @@ export class RedisSessionStore implements SessionStore {
   async delete(id: string) {
     await this.redis.del(this.keys.webSession(id))
   }
+  async ping() {
+    return (await redisStatus(this.redis)) === 'ok'
+  }
 }
 
 /** One process without Redis only (WEB_SESSION_STORE=memory): sessions die with the process and are not shared. */
@@ -58,5 +62,8 @@ export class MemorySessionStore implements SessionStore {
   }
   async delete(id: string) {
     this.map.delete(id)
+  }
+  async ping() {
+    return true
   }
 }
