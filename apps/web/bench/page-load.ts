@@ -39,7 +39,16 @@ try {
         }
       })
       const ids = await env.db.insert(urls).values(rows).returning({ id: urls.id })
-      await env.db.insert(riskScores).values(ids.map((r, k) => ({ url_id: r.id, score: (k * 7) % 100, tier: k % 3 === 0 ? ('WATCHLIST' as const) : ('SAFE' as const), signals: { create_count: 1 } })))
+      await env.db
+        .insert(riskScores)
+        .values(
+          ids.map((r, k) => ({
+            url_id: r.id,
+            score: (k * 7) % 100,
+            tier: k % 3 === 0 ? ('WATCHLIST' as const) : ('SAFE' as const),
+            signals: { create_count: 1 },
+          })),
+        )
     }
   }
   await seed(owner!.id, LINKS, 'b')
@@ -55,7 +64,13 @@ try {
 
   const [apiPort, webPort] = [await freePort(), await freePort()]
   const adminKey = `gl_${randomBytes(24).toString('base64url')}`
-  const common = { DATABASE_URL: env.dbUrl, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: env.prefix, GHOSTLINK_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' }
+  const common = {
+    DATABASE_URL: env.dbUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: env.prefix,
+    GHOSTLINK_ADMIN_KEY: adminKey,
+    LOG_LEVEL: 'warn',
+  }
   const apiProc = await startApp('api', 'api', apiPort, { ...common, API_PORT: String(apiPort) })
   stops.push(apiProc.stop)
   const web = await startApp('web', 'web', webPort, { ...common, WEB_PORT: String(webPort), API_URL: apiProc.url })
@@ -71,7 +86,13 @@ try {
   const sessionId = newToken()
   await new RedisSessionStore(env.redis, env.prefix).set(
     sessionId,
-    { key, csrf: newToken(), user: { id: owner!.id, username: 'bench', email: 'bench@example.com' }, admin: false, created_at: new Date().toISOString() },
+    {
+      key,
+      csrf: newToken(),
+      user: { id: owner!.id, username: 'bench', email: 'bench@example.com' },
+      admin: false,
+      created_at: new Date().toISOString(),
+    },
     3600,
   )
   const [someLink] = await env.db.execute<{ id: number }>(sql`select id from urls where short_code = 'b1' limit 1`)
@@ -103,7 +124,14 @@ try {
   console.log(`dashboard page loads, ${LINKS} links in the account (+5,000 of another user, 100,000 redirect events), ${ROUNDS} rounds`)
   console.log('page'.padEnd(26), 'median ms'.padStart(10), 'p95 ms'.padStart(8), 'max ms'.padStart(8))
   for (const [name, xs] of Object.entries(times)) {
-    console.log(name.padEnd(26), pct(xs, 50).toFixed(1).padStart(10), pct(xs, 95).toFixed(1).padStart(8), Math.max(...xs).toFixed(1).padStart(8))
+    console.log(
+      name.padEnd(26),
+      pct(xs, 50).toFixed(1).padStart(10),
+      pct(xs, 95).toFixed(1).padStart(8),
+      Math.max(...xs)
+        .toFixed(1)
+        .padStart(8),
+    )
   }
 } finally {
   for (const stop of stops.reverse()) await stop()

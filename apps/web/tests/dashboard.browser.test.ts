@@ -95,7 +95,13 @@ describe('web dashboard in Chromium', () => {
     // the API holds what the form said (issue 14's options), and the title's markup was escaped on the page
     const id = Number(linkUrl.split('/').pop())
     const link = await apiCall<Record<string, unknown>>(platform, userKey, 'GET', `/urls/${id}`)
-    expect(link).toMatchObject({ redirect_type: 307, forward_query: true, max_clicks: 50, expires_at: '2099-01-01T12:00:00.000Z', title: 'Spring <sale> & more' })
+    expect(link).toMatchObject({
+      redirect_type: 307,
+      forward_query: true,
+      max_clicks: 50,
+      expires_at: '2099-01-01T12:00:00.000Z',
+      title: 'Spring <sale> & more',
+    })
     expect(await page.locator('main strong').first().textContent()).toBe('Spring <sale> & more')
     const options = await page.locator('dl.options').textContent()
     expect(options).toMatch(/307/)
@@ -220,9 +226,7 @@ describe('web dashboard in Chromium', () => {
 
     const visitor = await browser.newContext()
     const tab = await visitor.newPage()
-    await expect
-      .poll(async () => (await tab.goto(`${platform.edge}/${code}`))?.status(), { timeout: 15_000, interval: 300 })
-      .toBe(410)
+    await expect.poll(async () => (await tab.goto(`${platform.edge}/${code}`))?.status(), { timeout: 15_000, interval: 300 }).toBe(410)
     expect(await tab.locator('body').textContent()).toMatch(/quarantined/)
     await screenshot(tab, '14-quarantined-410')
     await visitor.close()

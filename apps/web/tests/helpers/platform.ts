@@ -30,14 +30,9 @@ export type Platform = {
 export async function startPlatform(name: string): Promise<Platform> {
   const env = await createTestEnv({ name })
   const prefixDir = mkdtempSync(join(tmpdir(), 'gl-web-e2e-'))
-  const [apiPort, redirectPort, writerPort, webPort, edgePort, destPort] = (await Promise.all(Array.from({ length: 6 }, () => freePort()))) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
+  const [apiPort, redirectPort, writerPort, webPort, edgePort, destPort] = (await Promise.all(
+    Array.from({ length: 6 }, () => freePort()),
+  )) as [number, number, number, number, number, number]
   const edge = `http://127.0.0.1:${edgePort}`
   const nginx = prepareNginx(join(prefixDir, 'nginx'), {
     NGINX_LISTEN: `127.0.0.1:${edgePort}`,
@@ -79,7 +74,12 @@ export async function startPlatform(name: string): Promise<Platform> {
       ...(await Promise.all([
         startApp('redirect', 'redirect', redirectPort, { ...common, REDIRECT_PORT: String(redirectPort), CLICK_CONSUMER: 'off' }),
         startApp('click-writer', 'click-writer', writerPort, { ...common, CLICK_WRITER_PORT: String(writerPort) }),
-        startApp('web', 'web', webPort, { ...common, WEB_PORT: String(webPort), API_URL: `http://127.0.0.1:${apiPort}`, PUBLIC_BASE_URL: edge }),
+        startApp('web', 'web', webPort, {
+          ...common,
+          WEB_PORT: String(webPort),
+          API_URL: `http://127.0.0.1:${apiPort}`,
+          PUBLIC_BASE_URL: edge,
+        }),
       ])),
     )
   } catch (err) {
