@@ -29,7 +29,12 @@ const base = {
   ROLLBACK_STATE_FILE: resolve(root, 'infra/state/rollback_state.env'),
   QUARANTINE_MAP_FILE: resolve(root, env.QUARANTINE_MAP_FILE || 'infra/nginx/generated/blocked_codes.conf'),
   CANARY_BASE_URL: `http://127.0.0.1:${ports.edge}`,
+  // management routes need an API key, as in production (docs/SECURITY.md)
+  AUTH_MODE: 'token',
   ...env,
+}
+if (base.AUTH_MODE === 'token' && !base.GHOSTLINK_ADMIN_KEY) {
+  console.log('[dev] AUTH_MODE=token: get an admin key with `pnpm keys create --admin` (or set GHOSTLINK_ADMIN_KEY)')
 }
 
 const colors = [36, 35, 33, 32, 34, 31, 90]

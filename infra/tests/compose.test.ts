@@ -39,7 +39,7 @@ describe('docker-compose.yml', () => {
     expect(doc.errors).toEqual([])
     const plugin = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' })
     if (plugin.status === 0) {
-      const env = { ...process.env, POSTGRES_PASSWORD: 'x', GRAFANA_ADMIN_PASSWORD: 'x', ALERT_WEBHOOK_URL: 'https://example.invalid/x' }
+      const env = { ...process.env, POSTGRES_PASSWORD: 'x', GRAFANA_ADMIN_PASSWORD: 'x', ALERT_WEBHOOK_URL: 'https://example.invalid/x', GHOSTLINK_ADMIN_KEY: 'x'.repeat(32) }
       await run('docker', ['compose', '-f', root('docker-compose.yml'), 'config', '-q'], { env })
     }
   })
@@ -119,7 +119,7 @@ describe('docker-compose.yml', () => {
   })
 
   it('takes secrets from .env only, and .env.example documents every variable compose reads', () => {
-    for (const secret of ['POSTGRES_PASSWORD', 'GRAFANA_ADMIN_PASSWORD', 'ALERT_WEBHOOK_URL'])
+    for (const secret of ['POSTGRES_PASSWORD', 'GRAFANA_ADMIN_PASSWORD', 'ALERT_WEBHOOK_URL', 'GHOSTLINK_ADMIN_KEY'])
       expect(composeText).toMatch(new RegExp(`\\$\\{${secret}:\\?`))
     expect(composeText).not.toMatch(/PASSWORD:\s*['"]?[A-Za-z0-9]/)
     expect(composeText).not.toMatch(/https?:\/\/hooks/)

@@ -12,6 +12,8 @@ import { freePort, waitFor } from './helpers/ports.js'
 
 const QUARANTINE_BODY = { error: 'This short code has been quarantined due to suspicious activity' }
 const DESTINATION = 'https://example.com/landing?x=1'
+const ADMIN_KEY = `gl_e2e-admin-${'k'.repeat(40)}`
+const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` }
 
 describe('edge end to end', () => {
   let db: TestDatabase
@@ -44,6 +46,9 @@ describe('edge end to end', () => {
       QUARANTINE_MAP_FILE: edge.vars.QUARANTINE_MAP_FILE,
       ROLLBACK_STATE_FILE: `${edge.prefix}/rollback_state.env`,
       ENABLE_RISK_SCORING: 'false',
+      // token mode (the default): management calls below carry the bootstrap admin key through the edge
+      AUTH_MODE: 'token',
+      GHOSTLINK_ADMIN_KEY: ADMIN_KEY,
     }
     ;[api, r1, r2] = await Promise.all([
       startApp('api', 'apps/api/src/server.ts', ports.api, { ...env, API_PORT: String(ports.api) }),
@@ -75,7 +80,7 @@ describe('edge end to end', () => {
   it('creates a link through the edge (API)', async () => {
     const res = await get('/shorten', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ADMIN },
       body: JSON.stringify({ original_url: DESTINATION }),
     })
     expect(res.status, res.text).toBe(201)
@@ -100,10 +105,13 @@ describe('edge end to end', () => {
     expect(health.status).toBe(200)
     expect(JSON.parse(health.text)).toMatchObject({ status: 'ok', db: 'ok' })
     expect((await get('/health-demo')).status).toBe(200)
-    const list = await get('/urls')
+    // the edge passes the Authorization header through; without it the API refuses
+    expect((await get('/urls')).status).toBe(401)
+    const list = await get('/urls', { headers: ADMIN })
     expect(list.status).toBe(200)
     expect(Array.isArray(JSON.parse(list.text))).toBe(true)
-    for (const path of ['/health', '/health-demo', '/urls']) expect(upstreamsFor(path)).toEqual([`127.0.0.1:${ports.api}`])
+    for (const path of ['/health', '/health-demo']) expect(upstreamsFor(path)).toEqual([`127.0.0.1:${ports.api}`])
+    expect(upstreamsFor('/urls')).toEqual([`127.0.0.1:${ports.api}`, `127.0.0.1:${ports.api}`])
     const missing = await get('/no/such/route')
     expect([missing.status, JSON.parse(missing.text)]).toEqual([404, { error: 'Not found', code: 404 }])
   })
@@ -111,7 +119,7 @@ describe('edge end to end', () => {
   it('quarantines through the API: both replicas answer 410 within a second, before any nginx reload', async () => {
     const created = await get('/shorten', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ADMIN },
       body: JSON.stringify({ original_url: 'https://example.com/suspicious' }),
     })
     const bad = (JSON.parse(created.text) as { short_code: string }).short_code
@@ -120,7 +128,7 @@ describe('edge end to end', () => {
 
     const q = await get(`/quarantine/${bad}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-ghostlink-actor': 'e2e' },
+      headers: { 'content-type': 'application/json', ...ADMIN },
       body: JSON.stringify({ reason: 'phishing report' }),
     })
     expect(q.status, q.text).toBe(201)
@@ -134,7 +142,7 @@ describe('edge end to end', () => {
       expect([res.status, JSON.parse(res.text)], path).toEqual([410, { ...QUARANTINE_BODY, code: 410 }])
     }
 
-    expect((await get(`/quarantine/${bad}`, { method: 'DELETE', headers: { 'x-ghostlink-actor': 'e2e' } })).status).toBe(200)
+    expect((await get(`/quarantine/${bad}`, { method: 'DELETE', headers: ADMIN })).status).toBe(200)
     await waitFor('the release to reach the replicas', async () => (await get(`/${bad}`)).status === 302)
     expect((await get(`/r/${bad}`)).status).toBe(302)
   })

@@ -16,6 +16,7 @@ let api: AppProcess
 let redirect: AppProcess
 let risk: AppProcess
 const prefix = testRedisPrefix()
+const ADMIN_KEY = `gl_e2e-admin-${'k'.repeat(40)}`
 const dir = mkdtempSync(join(tmpdir(), 'gl-ghost-probe-'))
 
 beforeAll(async () => {
@@ -30,6 +31,8 @@ beforeAll(async () => {
     ROLLBACK_STATE_FILE: join(dir, 'rollback_state.env'),
     // scores change only when this test asks: no scheduled sweep during the run
     RISK_SCHEDULE_SECONDS: '86400',
+    AUTH_MODE: 'token',
+    GHOSTLINK_ADMIN_KEY: ADMIN_KEY,
   }
   ;[api, redirect, risk] = await Promise.all([
     startApp('api', 'apps/api/src/server.ts', ports.api, { ...env, API_PORT: String(ports.api) }),
@@ -47,8 +50,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 }, 60_000)
 
+/** API calls carry the bootstrap admin key (token mode, the default). */
 const json = async <T = Record<string, unknown>>(url: string, init?: RequestInit) => {
-  const res = await fetch(url, init)
+  const res = await fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${ADMIN_KEY}` } })
   return { status: res.status, body: (await res.json()) as T }
 }
 const patch = (id: number, body: object) =>

@@ -2,10 +2,14 @@ import { addMethodNotAllowed, contractPlugin, installLenientBodyParsers, trackRo
 import { metricsPlugin } from '@ghostlink/metrics'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { authPlugin } from './auth/auth-plugin.js'
+import { keyRateLimitPlugin } from './auth/key-rate-limit.js'
+import { securityHeadersPlugin } from './auth/security-headers.js'
 import { createApiBeforeScrape } from './metrics/before-scrape.js'
 import { type ApiDeps, depsPlugin } from './plugins/deps.js'
 import canaryRoutes from './routes/canaries.js'
 import healthRoutes from './routes/health.js'
+import keyRoutes from './routes/keys.js'
 import quarantineRoutes from './routes/quarantine.js'
 import shortenRoutes from './routes/shorten.js'
 import urlRiskRoutes from './routes/url-risk.js'
@@ -23,6 +27,10 @@ export const api = fp(
     installLenientBodyParsers(app)
     await app.register(depsPlugin, deps)
     await app.register(contractPlugin, { appVersion: deps.config.APP_VERSION })
+    await app.register(securityHeadersPlugin)
+    // who may call what: every route below declares `config: { auth }` (docs/SECURITY.md#declaring-access)
+    await app.register(authPlugin, { publicPaths: ['/metrics'] })
+    if (deps.config.AUTH_MODE === 'token') await app.register(keyRateLimitPlugin)
     await app.register(metricsPlugin, {
       registry: deps.metrics.registry,
       httpRequestDuration: deps.metrics.httpRequestDuration,
@@ -40,6 +48,8 @@ export const api = fp(
     await app.register(eventRoutes)
     await app.register(quarantineRoutes)
     await app.register(dashboardRoutes)
+    // API keys and /users/me exist in token mode only: open mode is the original's route table (docs/CONTRACT.md#c-1-0)
+    if (deps.config.AUTH_MODE === 'token') await app.register(keyRoutes)
 
     app.after(() => addMethodNotAllowed(app, routes))
   },

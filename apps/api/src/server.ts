@@ -8,6 +8,7 @@ import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import { api } from './app.js'
 import { fastifyOptions } from './fastify-options.js'
+import { loggerOptions } from './logger-options.js'
 
 const config = loadConfig()
 const db = createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
@@ -27,7 +28,7 @@ const riskQueue = producer(QUEUES.risk)
 const quarantineQueue = producer(QUEUES.quarantine)
 const metrics = createApiMetrics(config.release, config.flags)
 
-const app = Fastify({ ...fastifyOptions(config), logger: { level: config.LOG_LEVEL } })
+const app = Fastify({ ...fastifyOptions(config), logger: loggerOptions(config.LOG_LEVEL) })
 await app.register(api, { config, db, redis, metrics, riskQueue, quarantineQueue })
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {

@@ -26,6 +26,21 @@ const list = (fallback: string) =>
   )
 
 export const EnvSchema = z.object({
+  // Access control (docs/SECURITY.md): `token` requires an API key on every management route; `open` keeps the
+  // original's open contract exactly (docs/CONTRACT.md#c-1-0), for compatibility runs only.
+  AUTH_MODE: text('token').pipe(z.enum(['token', 'open'])),
+  // A bootstrap admin key of the built-in `admin` user; only its SHA-256 hash is kept. Blank = none.
+  GHOSTLINK_ADMIN_KEY: text('').pipe(z.string().refine((v) => v === '' || v.length >= 32, 'must be at least 32 characters')),
+  // POST /shorten without a key creates an ownerless link (as the original); nothing else works without a key
+  ANONYMOUS_LINKS: flag(false),
+  // Per-key limits, shared by every API replica through Redis; far above what a normal integration sends
+  API_KEY_WRITES_PER_MIN: positiveInt(600),
+  API_KEY_READS_PER_MIN: positiveInt(6_000),
+  // Failed authentications (malformed, unknown or revoked key) per client IP per minute before 429
+  AUTH_FAILURES_PER_MIN: positiveInt(30),
+  // How long a replica trusts a key lookup; at most 1 s, so a revoked key stops working everywhere within 1 s
+  AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(1_000).default(500),
+
   DATABASE_URL: z.string().optional(),
   DATABASE_NAME: text('hackathon_db'),
   DATABASE_HOST: text('localhost'),

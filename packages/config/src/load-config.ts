@@ -12,10 +12,14 @@ function databaseUrlFrom(env: Env): string {
   return `postgres://${user}:${pass}@${env.DATABASE_HOST}:${env.DATABASE_PORT}/${encodeURIComponent(env.DATABASE_NAME)}`
 }
 
+// Never echo these back in an error message: a too-short admin key is still a secret (docs/SECURITY.md).
+const SECRET_VARIABLES = new Set(['GHOSTLINK_ADMIN_KEY', 'DATABASE_PASSWORD', 'DATABASE_URL'])
+const shown = (name: string, value: string | undefined) => (SECRET_VARIABLES.has(name) ? '[redacted]' : JSON.stringify(value))
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const parsed = EnvSchema.safeParse(source)
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(source[String(i.path[0])])})`)
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${shown(String(i.path[0]), source[String(i.path[0])])})`)
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`)
   }
   const env = parsed.data

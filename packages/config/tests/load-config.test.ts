@@ -60,3 +60,30 @@ describe('loadConfig', () => {
     }
   })
 })
+
+describe('access control settings', () => {
+  it('defaults to token mode, no anonymous links, and per-key limits a normal integration never meets', () => {
+    const c = loadConfig({})
+    expect(c.AUTH_MODE).toBe('token')
+    expect(c.ANONYMOUS_LINKS).toBe(false)
+    expect(c.GHOSTLINK_ADMIN_KEY).toBe('')
+    expect([c.API_KEY_WRITES_PER_MIN, c.API_KEY_READS_PER_MIN]).toEqual([600, 6000])
+    expect(c.AUTH_CACHE_TTL_MS).toBeLessThanOrEqual(1000)
+    expect(loadConfig({ AUTH_MODE: 'open' }).AUTH_MODE).toBe('open')
+  })
+
+  it('refuses an unknown mode, a cache longer than 1 s, and a short admin key without echoing it', () => {
+    expect(() => loadConfig({ AUTH_MODE: 'none' })).toThrow(/AUTH_MODE/)
+    expect(() => loadConfig({ AUTH_CACHE_TTL_MS: '5000' })).toThrow(/AUTH_CACHE_TTL_MS/)
+    const err = (() => {
+      try {
+        loadConfig({ GHOSTLINK_ADMIN_KEY: 'short-secret-123' })
+      } catch (e) {
+        return e as Error
+      }
+    })()
+    expect(err?.message).toMatch(/GHOSTLINK_ADMIN_KEY: must be at least 32 characters/)
+    expect(err?.message).not.toContain('short-secret-123')
+    expect(loadConfig({ GHOSTLINK_ADMIN_KEY: 'x'.repeat(32) }).GHOSTLINK_ADMIN_KEY).toHaveLength(32)
+  })
+})

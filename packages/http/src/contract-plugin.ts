@@ -2,6 +2,13 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions 
 import fp from 'fastify-plugin'
 import { HttpError } from './errors.js'
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** set on the 405 routes of addMethodNotAllowed: they answer the same to everyone (apps/api access rules) */
+    methodNotAllowed?: boolean
+  }
+}
+
 export type ContractPluginOptions = { appVersion: string }
 
 const DB_DOWN_CODES = new Set([
@@ -37,6 +44,7 @@ export const contractPlugin = fp(
 
     app.setErrorHandler(async (err: FastifyError | HttpError, req, reply) => {
       if (err instanceof HttpError) {
+        reply.headers(err.headers)
         return reply.code(err.status).send(err.withCode ? { error: err.message, code: err.status } : { error: err.message })
       }
       if (isDatabaseDown(err) || isDatabaseDown((err as { cause?: unknown }).cause)) {
@@ -68,6 +76,7 @@ export function addMethodNotAllowed(app: FastifyInstance, paths: Map<string, Set
     app.route({
       method: missing,
       url,
+      config: { methodNotAllowed: true },
       handler: async (_req, reply) => reply.code(405).send({ error: 'Method not allowed', code: 405 }),
     })
   }

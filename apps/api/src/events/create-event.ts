@@ -31,7 +31,7 @@ async function assertUserExists(db: Db, userId: number): Promise<void> {
  * POST /events in the contract's order (docs/CONTRACT.md#c-1-13; first failing rule wins): url_id missing/invalid → url exists →
  * event_type → user_id invalid/exists/owner → details → referrer. `details` are stored (docs/decisions/rewrite-decisions.md#d-2).
  */
-export async function createEvent(db: Db, body: JsonObject) {
+export async function createEvent(db: Db, body: JsonObject, actorKeyId: number | null = null) {
   const urlId = parseUrlId(body.url_id)
   const url = await urlOwnerOrThrow(db, urlId)
   const eventType = parseEventType(body.event_type)
@@ -45,9 +45,9 @@ export async function createEvent(db: Db, body: JsonObject) {
   try {
     const [row] = await db
       .insert(events)
-      .values({ url_id: urlId, user_id: userId, event_type: eventType, referrer, details })
+      .values({ url_id: urlId, user_id: userId, event_type: eventType, referrer, details, actor_key_id: actorKeyId })
       .returning()
-    return toEventObject(row!)
+    return toEventObject(row!, actorKeyId !== null)
   } catch (err) {
     // the user was deleted between the check and the insert
     if (isForeignKeyViolation(err)) throw InvalidUserIdNoCode()

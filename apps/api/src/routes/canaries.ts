@@ -5,6 +5,6 @@ export const CANARIES = ['health-demo', 'promo-demo', 'checkout-demo', 'dashboar
 // GET /<canary> — static synthetic canary answers, no database (docs/CONTRACT.md#c-1-14)
 export default async function canaryRoutes(app: FastifyInstance) {
   for (const canary of CANARIES) {
-    app.get(`/${canary}`, async () => ({ canary, status: 'ok' }))
+    app.get(`/${canary}`, { config: { auth: 'public' } }, async () => ({ canary, status: 'ok' }))
   }
 }

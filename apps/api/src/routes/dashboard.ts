@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { ownUserId } from '../auth/access.js'
 import { DashboardLinksQuery, listDashboardLinks } from '../dashboard/list-dashboard-links.js'
 import { opsStatus } from '../dashboard/ops-status.js'
 import { listQuarantineAudit } from '../dashboard/quarantine-audit.js'
@@ -11,18 +12,18 @@ import { listRiskLinks, RiskLinksQuery } from '../dashboard/risk-links.js'
  */
 export default async function dashboardRoutes(app: FastifyInstance) {
   // GET /dashboard/links?q=&state=&page=&per_page= — {total, page, per_page, items}
-  app.get<{ Querystring: Record<string, unknown> }>('/dashboard/links', async (req) => {
-    const owner = Number(req.query.user_id)
-    return listDashboardLinks(
-      app.db,
-      Number.isSafeInteger(owner) && owner > 0 ? owner : undefined,
-      DashboardLinksQuery.parse(req.query ?? {}),
-    )
+  // a user key sees its own links; an admin key every link, or one user's with `user_id`
+  app.get<{ Querystring: Record<string, unknown> }>('/dashboard/links', { config: { auth: 'user' } }, async (req) => {
+    const asked = Number(req.query.user_id)
+    const owner = ownUserId(req) ?? (Number.isSafeInteger(asked) && asked > 0 ? asked : undefined)
+    return listDashboardLinks(app.db, owner, DashboardLinksQuery.parse(req.query ?? {}))
   })
   // GET /dashboard/quarantine-audit — newest first
-  app.get('/dashboard/quarantine-audit', async () => listQuarantineAudit(app.db))
+  app.get('/dashboard/quarantine-audit', { config: { auth: 'admin' } }, async () => listQuarantineAudit(app.db))
   // GET /dashboard/risk-links?tier=SAFE|WATCHLIST|THREAT
-  app.get('/dashboard/risk-links', async (req) => listRiskLinks(app.db, RiskLinksQuery.parse(req.query ?? {})))
+  app.get('/dashboard/risk-links', { config: { auth: 'admin' } }, async (req) =>
+    listRiskLinks(app.db, RiskLinksQuery.parse(req.query ?? {})),
+  )
   // GET /dashboard/ops — canaries, prober results, suspicious clients
-  app.get('/dashboard/ops', async () => opsStatus(app.db, app.config.flags))
+  app.get('/dashboard/ops', { config: { auth: 'admin' } }, async () => opsStatus(app.db, app.config.flags))
 }

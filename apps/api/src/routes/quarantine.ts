@@ -25,13 +25,17 @@ function parseCode(code: string): string {
   return code
 }
 
-/** Actor: body `actor`, else the X-GhostLink-Actor header (the scripts send $USER), else "api". */
+/**
+ * Actor: in token mode the acting API key, `key:<id>` (docs/SECURITY.md#audit), which the caller cannot forge; in open
+ * mode body `actor`, else the X-GhostLink-Actor header (the scripts send $USER), else "api".
+ */
 function parseInput(req: FastifyRequest) {
   const parsed = QuarantineBody.safeParse(optionalJsonObject(req.body))
   if (!parsed.success) throw BadRequest('Invalid request body')
   const header = req.headers['x-ghostlink-actor']
   const fromHeader = (Array.isArray(header) ? header[0] : header)?.trim().slice(0, 100)
-  return { reason: parsed.data.reason ?? null, actor: parsed.data.actor ?? (fromHeader || 'api') }
+  const actor = req.caller ? `key:${req.caller.keyId}` : (parsed.data.actor ?? (fromHeader || 'api'))
+  return { reason: parsed.data.reason ?? null, actor }
 }
 
 /**
@@ -66,10 +70,10 @@ export default async function quarantineRoutes(app: FastifyInstance) {
   const deps = () => ({ db: app.db, redis: app.redis, prefix: app.config.REDIS_PREFIX })
 
   // GET /quarantine — the quarantine list as a bare JSON array (issue: workers and quarantine)
-  app.get('/quarantine', async () => (await listQuarantine(app.db)).map(present))
+  app.get('/quarantine', { config: { auth: 'admin' } }, async () => (await listQuarantine(app.db)).map(present))
 
   // POST /quarantine/:code — quarantine a code: 201 when new, 200 when already quarantined; audited
-  app.post<{ Params: { code: string } }>('/quarantine/:code', async (req, reply) => {
+  app.post<{ Params: { code: string } }>('/quarantine/:code', { config: { auth: 'admin' } }, async (req, reply) => {
     const short_code = parseCode(req.params.code)
     const { actor, reason } = parseInput(req)
     const { created, entry } = await quarantineCode(deps(), { short_code, actor, reason, source: 'manual' })
@@ -78,7 +82,7 @@ export default async function quarantineRoutes(app: FastifyInstance) {
   })
 
   // DELETE /quarantine/:code — lift a quarantine; 404 when the code is not quarantined; audited
-  app.delete<{ Params: { code: string } }>('/quarantine/:code', async (req) => {
+  app.delete<{ Params: { code: string } }>('/quarantine/:code', { config: { auth: 'admin' } }, async (req) => {
     const short_code = parseCode(req.params.code)
     const { actor, reason } = parseInput(req)
     const removed = await unquarantineCode(deps(), { short_code, actor, reason })

@@ -13,7 +13,7 @@ export default async function usersBulkRoutes(app: FastifyInstance) {
     limits: { fileSize: app.config.BULK_BODY_LIMIT_BYTES, files: 1, fields: 10, fieldSize: 1024, parts: 12 },
   })
 
-  app.post('/users/bulk', async (req, reply) => {
+  app.post('/users/bulk', { config: { auth: 'admin' } }, async (req, reply) => {
     const { file, result } = req.isMultipart()
       ? await importFromUpload(app.db, req, app.config.BULK_BODY_LIMIT_BYTES)
       : await importFromDataDir(app.db, app.config.DATA_DIR, req.body)

@@ -12,6 +12,8 @@ export type NewShortUrl = {
   customCode: string | undefined
   title: string | null
   userId: number | null
+  /** The API key creating the link, recorded on its `created` event (docs/SECURITY.md#audit); absent in open mode. */
+  actorKeyId?: number | null
 }
 
 /** docs/CONTRACT.md#c-3: at most 10 candidates before giving up. */
@@ -67,6 +69,7 @@ function insertWithEvent(ctx: UrlContext, input: NewShortUrl, code: string): Pro
       url_id: row.id,
       user_id: input.userId,
       event_type: 'created',
+      actor_key_id: input.actorKeyId ?? null,
       details: { short_code: row.short_code, original_url: row.original_url },
     })
     return row

@@ -11,7 +11,12 @@ import type { UrlContext } from './url-context.js'
  * parsing). Re-deleting an inactive URL is idempotent (docs/decisions/rewrite-decisions.md#d-2): 200, no event, no counter, no rescoring.
  * Returns true when this call deactivated the link.
  */
-export async function deactivateUrl(ctx: UrlContext, id: string, parseBody: () => JsonObject): Promise<boolean> {
+export async function deactivateUrl(
+  ctx: UrlContext,
+  id: string,
+  parseBody: () => JsonObject,
+  actorKeyId: number | null = null,
+): Promise<boolean> {
   const url = await findUrlOrThrow(ctx.db, id)
   const body = parseBody()
   const assertedUser = await assertOwnerOrThrow(ctx.db, url, body.user_id)
@@ -28,6 +33,7 @@ export async function deactivateUrl(ctx: UrlContext, id: string, parseBody: () =
       url_id: row.id,
       user_id: assertedUser ?? row.user_id,
       event_type: 'deleted',
+      actor_key_id: actorKeyId,
       details: { reason: 'user_requested' },
     })
     return true

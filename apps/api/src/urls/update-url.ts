@@ -10,7 +10,7 @@ import type { UrlContext } from './url-context.js'
 type Changes = Partial<Pick<Url, 'original_url' | 'title' | 'is_active'>>
 
 /** PUT and PATCH /urls/:id — same partial-update semantics for both verbs, in the exact order of docs/CONTRACT.md#c-1-6. */
-export async function updateUrl(ctx: UrlContext, id: string, body: JsonObject): Promise<Url> {
+export async function updateUrl(ctx: UrlContext, id: string, body: JsonObject, actorKeyId: number | null = null): Promise<Url> {
   // 2. unknown keys are refused before the URL is even looked up (/urls/999 with a bad key → 400)
   if (Object.keys(body).some((k) => !UPDATE_KEYS.has(k))) throw BadRequest('Invalid request body')
   // 3.
@@ -37,6 +37,7 @@ export async function updateUrl(ctx: UrlContext, id: string, body: JsonObject): 
       url_id: updated.id,
       user_id: assertedUser ?? updated.user_id,
       event_type: 'updated',
+      actor_key_id: actorKeyId,
       details: { changes },
     })
     return updated

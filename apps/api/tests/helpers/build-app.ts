@@ -3,21 +3,49 @@ import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { createRedis } from '@ghostlink/redis'
 import { createApiMetrics } from '@ghostlink/metrics'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import { api } from '../../src/app.js'
 import { fastifyOptions } from '../../src/fastify-options.js'
 
-export type TestApp = { app: FastifyInstance; db: Db; redis: Redis | undefined; prefix: string; close: () => Promise<void> }
+export type TestApp = {
+  app: FastifyInstance
+  db: Db
+  redis: Redis | undefined
+  prefix: string
+  databaseUrl: string
+  close: () => Promise<void>
+}
+
+export type BuildAppOptions = {
+  env?: Record<string, string>
+  withRedis?: boolean
+  /** Share another app's database and Redis prefix (a second replica); that app's close() removes them. */
+  replicaOf?: TestApp
+  /** pino options and destination, to capture log lines (default: no logger) */
+  logger?: FastifyServerOptions['logger']
+  /** sees every route as it is registered (route-table tests) */
+  onRoute?: (route: RouteOptions) => void
+}
 
 /**
  * Builds the API against a fresh database and a private Redis prefix of this test file.
  * `env` overrides configuration (flags, release variables); `withRedis: false` runs it with Redis unavailable.
+ * AUTH_MODE defaults to `open` here, so contract tests exercise the original's open API; access-control suites pass
+ * `env: { AUTH_MODE: 'token' }` (tests/helpers/auth.ts).
  */
-export async function buildApp(opts: { env?: Record<string, string>; withRedis?: boolean } = {}): Promise<TestApp> {
-  const tdb = await createTestDatabase()
-  const prefix = testRedisPrefix()
-  const config = loadConfig({ DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', ...opts.env })
+export async function buildApp(opts: BuildAppOptions = {}): Promise<TestApp> {
+  const tdb = opts.replicaOf ? undefined : await createTestDatabase()
+  const prefix = opts.replicaOf?.prefix ?? testRedisPrefix()
+  const databaseUrl = opts.replicaOf?.databaseUrl ?? tdb!.url
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    AUTH_MODE: 'open',
+    ...opts.env,
+  })
   const db = createDb(config.databaseUrl, 4)
   let redis: Redis | undefined
   if (opts.withRedis !== false) {
@@ -25,7 +53,8 @@ export async function buildApp(opts: { env?: Record<string, string>; withRedis?:
     await new Promise<void>((resolve) => redis!.once('ready', () => resolve()))
   }
   const metrics = createApiMetrics(config.release, config.flags)
-  const app = Fastify({ ...fastifyOptions(config), logger: false })
+  const app = Fastify({ ...fastifyOptions(config), logger: opts.logger ?? false })
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
   await app.register(api, { config, db, redis, metrics })
   await app.ready()
   return {
@@ -33,10 +62,12 @@ export async function buildApp(opts: { env?: Record<string, string>; withRedis?:
     db,
     redis,
     prefix,
+    databaseUrl,
     close: async () => {
       await app.close()
       redis?.disconnect()
       await closeDb(db)
+      if (!tdb) return
       await cleanRedisPrefix(prefix)
       await tdb.drop()
     },

@@ -13,7 +13,7 @@ describe('API with Postgres unreachable', () => {
   let app: FastifyInstance
   let db: Db
   beforeAll(async () => {
-    const config = loadConfig({ DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/none`, LOG_LEVEL: 'silent' })
+    const config = loadConfig({ DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/none`, LOG_LEVEL: 'silent', AUTH_MODE: 'open' })
     db = createDb(config.databaseUrl, 1)
     app = Fastify({ ...fastifyOptions(config), logger: false })
     await app.register(api, { config, db, metrics: createApiMetrics(config.release, config.flags) })

@@ -198,6 +198,7 @@ describe('quarantine routes with the worker tier (QuarantineSyncJob)', () => {
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
       LOG_LEVEL: 'silent',
+      AUTH_MODE: 'open',
       QUARANTINE_MAP_FILE: join(dir, 'map.conf'),
     })
     const db = createDb(config.databaseUrl, 2)

@@ -121,7 +121,7 @@ describe('risk recompute through the queue', () => {
 
   async function build(queueUrl: string) {
     const tdb = await createTestDatabase()
-    const config = loadConfig({ DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' })
+    const config = loadConfig({ DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', AUTH_MODE: 'open' })
     const db = createDb(config.databaseUrl, 4)
     const redis = createRedis(config.REDIS_URL, 'api-risk-test')
     await new Promise<void>((resolve) => redis.once('ready', () => resolve()))

@@ -14,6 +14,8 @@ export const events = pgTable(
     referrer: varchar('referrer', { length: 2048 }),
     timestamp: timestamp('timestamp').notNull().defaultNow(),
     details: jsonb('details').$type<Record<string, unknown>>(),
+    // the API key that made the change (api_keys.id; no foreign key, the audit outlives its key); null in open mode
+    actor_key_id: integer('actor_key_id'),
   },
   (t) => [
     index('events_url_ts_idx').on(t.url_id, t.timestamp),
