@@ -68,6 +68,49 @@ describe('web dashboard in Chromium', () => {
     expect(await platform.env.redis.ttl(redisKeys(platform.env.prefix).webSession(cookie.value))).toBeGreaterThan(0)
   })
 
+  it('marks the session cookie Secure when the browser came over https (X-Forwarded-Proto from the trusted edge)', async () => {
+    const https = { 'x-forwarded-proto': 'https' }
+    const form = await fetch(`${platform.web}/app/login`, { headers: https })
+    const loginCookie = form.headers.getSetCookie().find((c) => c.startsWith('gl_login_csrf='))!
+    expect(loginCookie).toMatch(/; Secure/)
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!
+    const res = await fetch(`${platform.web}/app/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...https, 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie.split(';')[0]! },
+      body: new URLSearchParams({ _csrf: csrf, key: userKey }),
+    })
+    expect(res.status).toBe(303)
+    const session = res.headers.getSetCookie().find((c) => c.startsWith('gl_session='))!
+    expect(session).toMatch(/; HttpOnly/)
+    expect(session).toMatch(/; SameSite=Strict/)
+    expect(session).toMatch(/; Secure/)
+    // a sign-in form posted without its token is refused
+    const forged = await fetch(`${platform.web}/app/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ key: userKey }),
+    })
+    expect(forged.status).toBe(403)
+  })
+
+  it('ends the session when its key is revoked', async () => {
+    const spare = await apiCall<{ id: number; key: string }>(platform, platform.adminKey, 'POST', `/users/${user.id}/keys`, {
+      name: 'spare',
+    })
+    const context = await browser.newContext()
+    const p = await signIn(context, spare.key)
+    await apiCall(platform, platform.adminKey, 'DELETE', `/keys/${spare.id}`)
+    await new Promise((r) => setTimeout(r, 1_100)) // AUTH_CACHE_TTL_MS: a revoked key stops working within 1 s
+    const res = await p.goto(`${platform.edge}/app/links`)
+    expect(res?.status()).toBe(401)
+    expect(await p.locator('main').textContent()).toMatch(/no longer accepted/)
+    await p.goto(`${platform.edge}/app/links`)
+    expect(p.url()).toMatch(/\/app\/login$/)
+    await context.close()
+  })
+
   it('refuses a POST without the session CSRF token', async () => {
     const res = await owner.request.post(`${platform.edge}/app/links`, { form: { original_url: 'https://example.com/x' }, maxRedirects: 0 })
     expect(res.status()).toBe(403)
