@@ -30,7 +30,7 @@ export const PROXIED_HEADERS = {
 export async function load(
   base: string,
   codes: string[],
-  opts: { duration?: number; amount?: number; connections: number; headers?: Record<string, string> },
+  opts: { duration?: number; amount?: number; connections: number; headers?: Record<string, string>; query?: string },
 ): Promise<LoadResult> {
   // each connection cycles through the codes; static request definitions let autocannon build every request once,
   // so the load generator, which shares the machine's cores with the server under test, costs as little as it can
@@ -38,7 +38,7 @@ export async function load(
     url: base,
     connections: opts.connections,
     ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration }),
-    requests: codes.map((c) => ({ method: 'GET', path: `/${c}`, headers: opts.headers })),
+    requests: codes.map((c) => ({ method: 'GET', path: `/${c}${opts.query ?? ''}`, headers: opts.headers })),
   })
   return {
     rps: res.requests.average,

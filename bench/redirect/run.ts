@@ -1,4 +1,4 @@
-// pnpm bench:redirect [--duration 10] [--connections 100] [--only warm,redis-hit,redis-down,warm-concurrent,warm-proxied] [--writer deferred|concurrent|inline] [--memory]
+// pnpm bench:redirect [--duration 10] [--connections 100] [--only warm,redis-hit,redis-down,warm-concurrent,warm-proxied,forward-query,max-clicks] [--writer deferred|concurrent|inline] [--memory]
 // Ceiling (bare fastify + Map) and the real redirect service, each in its own process, loaded by autocannon in the
 // same run; prints req/s, p50, p99, the ratio to the ceiling, and checks clicks recorded = 3xx answers counted.
 import { parseArgs } from 'node:util'
@@ -82,6 +82,14 @@ const prefix = `glbench:${process.pid}:`
 for (let i = 0; i < codes.length; i += 5000) {
   await db.insert(urls).values(codes.slice(i, i + 5000).map((c, j) => ({ short_code: c, original_url: `https://example.com/landing/${i + j}` })))
 }
+// links with options (issue 14), as many as the plain ones: what an option costs is measured on links that use it
+const forwardCodes = codes.map((_, i) => `f${i}`)
+const limitedCodes = codes.map((_, i) => `m${i}`)
+if (!args.memory) {
+  await db.insert(urls).values(forwardCodes.map((c, i) => ({ short_code: c, original_url: `https://example.com/landing/${i}?ref=bench#top`, forward_query: true })))
+  // a limit far beyond the run: every request takes a click from the shared Redis counter and is served
+  await db.insert(urls).values(limitedCodes.map((c, i) => ({ short_code: c, original_url: `https://example.com/landing/${i}`, max_clicks: 2_000_000_000 })))
+}
 const redirectEvents = async () => (await db.select({ n: count() }).from(events).where(eq(events.event_type, 'redirect')))[0]!.n
 
 const serviceEnv = (extra: Record<string, string>) => ({
@@ -113,14 +121,14 @@ async function throughputRuns() {
   // (ceiling, service, ceiling, service, …), so a slow or fast minute falls on both sides alike. Each side's figures
   // sum its slices; its p50 and p99 are the worst of its slices.
   const sliceCount = Math.max(1, Math.round(duration / 2))
-  type Target = { base: string; pid: number }
+  type Target = { base: string; pid: number; codes: string[] }
   type Measured = { result: LoadResult; cpuUs: number }
-  async function measure(targets: Target[], headers: Record<string, string> | undefined, slices: number): Promise<Measured[]> {
+  async function measure(targets: Target[], headers: Record<string, string> | undefined, slices: number, query?: string): Promise<Measured[]> {
     const parts = targets.map(() => ({ results: [] as LoadResult[], cpu: 0 }))
     for (let i = 0; i < slices; i++) {
       for (const [k, t] of targets.entries()) {
         const cpu = cpuSeconds(t.pid)
-        parts[k]!.results.push(await load(t.base, codes, { duration: duration / slices, connections, headers }))
+        parts[k]!.results.push(await load(t.base, t.codes, { duration: duration / slices, connections, headers, query }))
         parts[k]!.cpu += cpuSeconds(t.pid) - cpu
       }
     }
@@ -142,7 +150,7 @@ async function throughputRuns() {
     await warm(child.base, codes)
     return child
   }
-  const target = (c: Child): Target => ({ base: c.base, pid: c.proc.pid! })
+  const target = (c: Child, on: string[] = codes): Target => ({ base: c.base, pid: c.proc.pid!, codes: on })
 
   const closedPort = await freePort()
   type Scenario = {
@@ -153,6 +161,9 @@ async function throughputRuns() {
     minRatio?: number
     maxP99?: number
     headers?: Record<string, string>
+    /** the service's links (default: the plain ones); the ceiling always answers the plain codes */
+    codes?: string[]
+    query?: string
   }
   const scenarios: Scenario[] = [
     { name: 'warm', label: 'warm local cache, clicks on', env: {}, writer: writerMode, minRatio: 0.75, maxP99: 2 },
@@ -171,6 +182,16 @@ async function throughputRuns() {
   // requests as they arrive from the edge (X-Forwarded-For from a trusted peer, a browser's User-Agent and Referer),
   // the ceiling paired with it loaded the same way; for information (no target)
   scenarios.push({ name: 'warm-proxied', label: 'warm, proxied browser headers', env: {}, writer: writerMode, headers: PROXIED_HEADERS })
+  // per-link options (issue 14), for information: the ratio to the plain `warm` row is the option's cost
+  scenarios.push({
+    name: 'forward-query',
+    label: 'warm, forward_query (visitor query merged)',
+    env: {},
+    writer: writerMode,
+    codes: forwardCodes,
+    query: '?utm_source=newsletter&utm_medium=email&ref=visitor',
+  })
+  scenarios.push({ name: 'max-clicks', label: 'warm, max_clicks (Redis counter per click)', env: {}, writer: writerMode, codes: limitedCodes })
   const only = args.only?.split(',')
   const drains: string[] = []
   for (const s of scenarios) {
@@ -187,12 +208,15 @@ async function throughputRuns() {
       ;[ceilingM] = (await measure([target(ceilingChild)], s.headers, 1)) as [Measured]
       await stopChild(ceilingChild)
       started = await startService(s.env, s.writer)
-      warmed = await warm(started.service.base, codes)
-      ;[serviceM] = (await measure([target(started.service)], s.headers, 1)) as [Measured]
+      warmed = await warm(started.service.base, s.codes ?? codes)
+      ;[serviceM] = (await measure([target(started.service, s.codes)], s.headers, 1, s.query)) as [Measured]
     } else {
       started = await startService(s.env, s.writer)
-      warmed = await warm(started.service.base, codes)
-      ;[ceilingM, serviceM] = (await measure([target(ceilingChild), target(started.service)], s.headers, slices)) as [Measured, Measured]
+      warmed = await warm(started.service.base, s.codes ?? codes)
+      ;[ceilingM, serviceM] = (await measure([target(ceilingChild), target(started.service, s.codes)], s.headers, slices, s.query)) as [
+        Measured,
+        Measured,
+      ]
       await stopChild(ceilingChild)
     }
     const child = started.service

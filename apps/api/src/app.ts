@@ -10,8 +10,10 @@ import { type ApiDeps, depsPlugin } from './plugins/deps.js'
 import canaryRoutes from './routes/canaries.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/keys.js'
+import openApiRoutes from './routes/openapi.js'
 import quarantineRoutes from './routes/quarantine.js'
 import shortenRoutes from './routes/shorten.js'
+import urlQrRoutes from './routes/url-qr.js'
 import urlRiskRoutes from './routes/url-risk.js'
 import urlRoutes from './routes/urls/index.js'
 import dashboardRoutes from './routes/dashboard.js'
@@ -43,6 +45,7 @@ export const api = fp(
     await app.register(shortenRoutes)
     await app.register(urlRoutes)
     await app.register(urlRiskRoutes)
+    await app.register(urlQrRoutes)
     await app.register(userRoutes)
     await app.register(usersBulkRoutes)
     await app.register(eventRoutes)
@@ -50,6 +53,7 @@ export const api = fp(
     await app.register(dashboardRoutes)
     // API keys and /users/me exist in token mode only: open mode is the original's route table (docs/CONTRACT.md#c-1-0)
     if (deps.config.AUTH_MODE === 'token') await app.register(keyRoutes)
+    await app.register(openApiRoutes)
 
     app.after(() => addMethodNotAllowed(app, routes))
   },

@@ -1,6 +1,6 @@
 import type { Config } from '@ghostlink/config'
 import { closeDb, createDb } from '@ghostlink/db'
-import { createLinkLookup } from '@ghostlink/links'
+import { createClickLimiter, createLinkLookup } from '@ghostlink/links'
 import { createBlockingRedis, createRedis } from '@ghostlink/redis'
 import { createRedirectMetrics } from '@ghostlink/metrics'
 import type { FastifyBaseLogger } from 'fastify'
@@ -48,11 +48,14 @@ export async function openDeps(config: Config, log: FastifyBaseLogger, overrides
   lookup.listen(subscriber).catch((err) => log.warn({ err }, 'invalidation subscription failed'))
   const clicks = createClickPipeline({ config, db, redis, consumerRedis, metrics, log, claimIdleMs: overrides.claimIdleMs })
 
+  const clickLimiter = createClickLimiter({ db, redis, prefix: config.REDIS_PREFIX })
+
   return {
     config,
     db,
     redis,
     lookup,
+    clickLimiter,
     clicks,
     metrics,
     async close() {

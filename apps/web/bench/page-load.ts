@@ -39,16 +39,14 @@ try {
         }
       })
       const ids = await env.db.insert(urls).values(rows).returning({ id: urls.id })
-      await env.db
-        .insert(riskScores)
-        .values(
-          ids.map((r, k) => ({
-            url_id: r.id,
-            score: (k * 7) % 100,
-            tier: k % 3 === 0 ? ('WATCHLIST' as const) : ('SAFE' as const),
-            signals: { create_count: 1 },
-          })),
-        )
+      await env.db.insert(riskScores).values(
+        ids.map((r, k) => ({
+          url_id: r.id,
+          score: (k * 7) % 100,
+          tier: k % 3 === 0 ? ('WATCHLIST' as const) : ('SAFE' as const),
+          signals: { create_count: 1 },
+        })),
+      )
     }
   }
   await seed(owner!.id, LINKS, 'b')

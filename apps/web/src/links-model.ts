@@ -27,6 +27,8 @@ export const DashboardLink = z.object({
   risk_tier: z.string().nullable(),
   risk_score: z.number().nullable(),
   created_at: z.string(),
+  expires_at: z.string().nullable().optional(),
+  max_clicks: z.number().nullable().optional(),
 })
 export type DashboardLink = z.infer<typeof DashboardLink>
 
@@ -57,7 +59,7 @@ export const RiskView = z.object({
 export type RiskView = z.infer<typeof RiskView>
 
 /** active / inactive / quarantined / expired, as a person reads a link's state. */
-export function linkState(l: { is_active: boolean; quarantined?: boolean; expires_at?: string }, now = Date.now()) {
+export function linkState(l: { is_active: boolean; quarantined?: boolean; expires_at?: string | null }, now = Date.now()) {
   if (l.quarantined) return 'quarantined'
   if (!l.is_active) return 'inactive'
   if (l.expires_at && Date.parse(l.expires_at) <= now) return 'expired'

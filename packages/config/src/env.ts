@@ -75,6 +75,10 @@ export const EnvSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   BULK_BODY_LIMIT_BYTES: positiveInt(20 * 1_048_576),
   DATA_DIR: text('data'),
+  // The short URL as the public sees it (QR codes, issue 14): the front door by default; no trailing slash
+  PUBLIC_BASE_URL: text('http://localhost:8080')
+    .pipe(z.string().regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an http(s) URL without query or fragment'))
+    .transform((v) => v.replace(/\/+$/, '')),
   // `pnpm seed`: directory of users.csv/urls.csv/events.csv; blank = data/reference, else data/ (packages/db/src/cli/seed.ts)
   SEED_DIR: text(''),
 
@@ -119,11 +123,10 @@ export const EnvSchema = z.object({
   QUARANTINE_PUBLISHER_PORT: port(9104),
 
   // Web dashboard (apps/web, served at /app/ behind the edge): it calls the API over HTTP with the signed-in user's
-  // key, kept server-side in a session (Redis under REDIS_PREFIX; `memory` only for a single process without Redis)
+  // key, kept server-side in a session (Redis under REDIS_PREFIX; `memory` only for a single process without Redis).
+  // The short links it shows and copies use PUBLIC_BASE_URL (above).
   WEB_PORT: port(8084),
   API_URL: text('http://127.0.0.1:8081').pipe(z.string().url()),
-  // where short links are answered, for the links the dashboard shows and copies (the edge)
-  PUBLIC_BASE_URL: text('http://127.0.0.1:8080').pipe(z.string().url()),
   WEB_SESSION_STORE: text('redis').pipe(z.enum(['redis', 'memory'])),
   WEB_SESSION_TTL_SECONDS: positiveInt(8 * 3600),
 })

@@ -44,7 +44,7 @@ describe('loadConfig', () => {
     expect([c.WEB_PORT, c.API_URL, c.PUBLIC_BASE_URL, c.WEB_SESSION_STORE, c.WEB_SESSION_TTL_SECONDS]).toEqual([
       8084,
       'http://127.0.0.1:8081',
-      'http://127.0.0.1:8080',
+      'http://localhost:8080',
       'redis',
       28_800,
     ])

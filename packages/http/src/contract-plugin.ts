@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions, HTTPMethods } from 'fastify'
 import fp from 'fastify-plugin'
 import { HttpError } from './errors.js'
 
@@ -71,7 +71,8 @@ export const contractPlugin = fp(
 export function addMethodNotAllowed(app: FastifyInstance, paths: Map<string, Set<string>>): void {
   const all = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
   for (const [url, methods] of paths) {
-    const missing = all.filter((m) => !methods.has(m))
+    // hasRoute: another spelling of the path may hold the method already (with ignoreTrailingSlash, `/docs/` is `/docs`)
+    const missing = all.filter((m) => !methods.has(m) && !app.hasRoute({ method: m as HTTPMethods, url }))
     if (missing.length === 0) continue
     app.route({
       method: missing,

@@ -1,3 +1,5 @@
 export { createLinkLookup, type LinkLookup, type LinkLookupOptions } from './lookup.js'
-export { type LinkAnswer, LinkAnswerSchema } from './link-answer.js'
+export { type FoundLink, type LinkAnswer, LinkAnswerSchema, type LinkOptions } from './link-answer.js'
 export { safeLocation } from './safe-location.js'
+export { forwardQuery } from './forward-query.js'
+export { type ClickLimiter, createClickLimiter, type LimitedClick, type TakeResult } from './click-limit.js'

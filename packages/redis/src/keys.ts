@@ -8,6 +8,8 @@ export const redisKeys = (prefix: string) => ({
   invalidations: `${prefix}links:invalidate`,
   /** Set of quarantined codes, mirrored from Postgres for the redirect tier. */
   quarantine: `${prefix}quarantine:codes`,
+  /** Redirects served by a click-limited link (`max_clicks`, issue 14): the atomic counter replicas share. */
+  linkClicks: (urlId: number) => `${prefix}limit:${urlId}`,
   /** Stream of click and fingerprint records handed off by the redirect tier. */
   clickStream: `${prefix}clicks`,
   /** A web dashboard session (apps/web): the signed-in key and CSRF token, with the session's TTL. */

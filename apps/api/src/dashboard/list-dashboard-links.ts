@@ -8,7 +8,7 @@ const CLICK_WINDOW_DAYS = 7
 /** Query of GET /dashboard/links: bad values fall back to the defaults, as the contract's list routes do. */
 export const DashboardLinksQuery = z.object({
   q: z.string().trim().max(200).catch('').default(''),
-  state: z.enum(['all', 'active', 'inactive', 'quarantined']).catch('all').default('all'),
+  state: z.enum(['all', 'active', 'inactive', 'expired', 'quarantined']).catch('all').default('all'),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1),
   per_page: z.coerce.number().int().min(1).max(DASHBOARD_PER_PAGE_MAX).catch(25).default(25),
   /** One link by id (the dashboard's link page reads its state and 7-day clicks this way). */
@@ -24,6 +24,9 @@ export type DashboardLink = {
   is_active: boolean
   user_id: number | null
   created_at: string
+  /** issue 14's options that decide the state a person sees (null when unset) */
+  expires_at: string | null
+  max_clicks: number | null
   quarantined: boolean
   clicks_7d: number
   risk_tier: string | null
@@ -45,7 +48,9 @@ export async function listDashboardLinks(db: Db, ownerId: number | undefined, q:
     const p = likePattern(q.q)
     where.push(or(ilike(urls.short_code, p), ilike(urls.original_url, p), ilike(urls.title, p))!)
   }
-  if (q.state === 'active') where.push(eq(urls.is_active, true), isNull(quarantinedCodes.short_code))
+  const expired = sql`${urls.expires_at} is not null and ${urls.expires_at} <= now() at time zone 'utc'`
+  if (q.state === 'active') where.push(eq(urls.is_active, true), isNull(quarantinedCodes.short_code), sql`not (${expired})`)
+  if (q.state === 'expired') where.push(expired)
   if (q.state === 'inactive') where.push(eq(urls.is_active, false))
   if (q.state === 'quarantined') where.push(isNotNull(quarantinedCodes.short_code))
   const filter = and(...where)
@@ -60,6 +65,8 @@ export async function listDashboardLinks(db: Db, ownerId: number | undefined, q:
         is_active: urls.is_active,
         user_id: urls.user_id,
         created_at: urls.created_at,
+        expires_at: urls.expires_at,
+        max_clicks: urls.max_clicks,
         quarantined: sql<boolean>`${quarantinedCodes.short_code} is not null`,
         risk_tier: riskScores.tier,
         risk_score: riskScores.score,
@@ -93,6 +100,7 @@ export async function listDashboardLinks(db: Db, ownerId: number | undefined, q:
   const items: DashboardLink[] = rows.map((r) => ({
     ...r,
     created_at: r.created_at.toISOString(),
+    expires_at: r.expires_at?.toISOString() ?? null,
     clicks_7d: clicksById.get(r.id) ?? 0,
   }))
   return { total: total?.n ?? 0, page: q.page, per_page: q.per_page, items }

@@ -63,9 +63,10 @@ export const Title = z
 
 export const IsActive = z.boolean()
 
-/** docs/CONTRACT.md#c-1-6 step 2: the only keys PUT/PATCH accept. */
-export const UPDATE_KEYS = new Set(['original_url', 'title', 'is_active', 'user_id'])
-export const MUTABLE_KEYS = ['original_url', 'title', 'is_active'] as const
+/** docs/CONTRACT.md#c-1-6 step 2: the only keys PUT/PATCH accept, plus the per-link options (schemas/link-options.ts). */
+const OPTION_KEY_NAMES = ['redirect_type', 'forward_query', 'expires_at', 'max_clicks'] as const
+export const UPDATE_KEYS = new Set(['original_url', 'title', 'is_active', 'user_id', ...OPTION_KEY_NAMES])
+export const MUTABLE_KEYS = ['original_url', 'title', 'is_active', ...OPTION_KEY_NAMES] as const
 
 export const parseOriginalUrl = (v: unknown) => parseOr(OriginalUrl, v, () => Unprocessable('Invalid URL'))
 export const parseCustomCode = (v: unknown) => parseOr(CustomCode, v, () => Unprocessable('Invalid short_code'))
@@ -102,6 +103,11 @@ export const ListUrlsQuery = z.object({
     .catch(undefined),
   page: positiveQueryInt,
   per_page: positiveQueryInt,
+  /** issue 14: `expired` (expires_at passed) or `exhausted` (max_clicks reached); any other value is ignored */
+  state: z
+    .preprocess(first, z.enum(['expired', 'exhausted']))
+    .optional()
+    .catch(undefined),
 })
 export type ListUrlsQuery = z.infer<typeof ListUrlsQuery>
 

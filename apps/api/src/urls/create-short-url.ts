@@ -4,6 +4,7 @@ import { invalidateLink } from '@ghostlink/redis'
 import { sql } from 'drizzle-orm'
 import { generateCode } from './generate-code.js'
 import { isForeignKeyViolation, isUniqueViolation } from './pg-errors.js'
+import type { LinkOptionValues } from '../schemas/link-options.js'
 import type { UrlContext } from './url-context.js'
 
 export type NewShortUrl = {
@@ -14,6 +15,8 @@ export type NewShortUrl = {
   userId: number | null
   /** The API key creating the link, recorded on its `created` event (docs/SECURITY.md#audit); absent in open mode. */
   actorKeyId?: number | null
+  /** Per-link options given (issue 14); absent ones stay null. */
+  options?: LinkOptionValues
 }
 
 /** docs/CONTRACT.md#c-3: at most 10 candidates before giving up. */
@@ -62,7 +65,7 @@ function insertWithEvent(ctx: UrlContext, input: NewShortUrl, code: string): Pro
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(urls)
-      .values({ short_code: code, original_url: input.originalUrl, title: input.title, user_id: input.userId })
+      .values({ ...input.options, short_code: code, original_url: input.originalUrl, title: input.title, user_id: input.userId })
       .returning()
     if (!row) throw new Error('insert returned no row')
     await tx.insert(events).values({

@@ -1,10 +1,12 @@
-import { createLinkLookup, type LinkLookup } from '@ghostlink/links'
+import { type ClickLimiter, createClickLimiter, createLinkLookup, type LinkLookup } from '@ghostlink/links'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
 declare module 'fastify' {
   interface FastifyInstance {
     linkLookup: LinkLookup
+    /** max_clicks, shared with the redirect tier (issue 14) */
+    clickLimiter: ClickLimiter
   }
 }
 
@@ -24,6 +26,7 @@ export const linkLookupPlugin = fp(
       negativeTtlSeconds: app.config.NEGATIVE_CACHE_TTL_SECONDS,
     })
     app.decorate('linkLookup', lookup)
+    app.decorate('clickLimiter', createClickLimiter({ db: app.db, redis: app.redis, prefix: app.config.REDIS_PREFIX }))
     app.addHook('onClose', async () => lookup.close())
   },
   { name: 'link-lookup', dependencies: ['deps'] },

@@ -1,5 +1,6 @@
 import type { Db } from '@ghostlink/db'
 import { BadRequest, type JsonObject } from '@ghostlink/http'
+import { parseLinkOptions } from '../schemas/link-options.js'
 import { parseCustomCode, parseOriginalUrl, parseTitle } from '../schemas/urls.js'
 import type { NewShortUrl } from './create-short-url.js'
 import { resolveUserIdOrThrow } from './resolve-user.js'
@@ -18,21 +19,21 @@ function customCodeOf(body: JsonObject): string | undefined {
   return undefined
 }
 
-/** POST /shorten order (docs/CONTRACT.md#c-1-2): original_url → short_code → user_id (optional) → title. */
+/** POST /shorten order (docs/CONTRACT.md#c-1-2): original_url → short_code → user_id (optional) → title, then the options. */
 export async function parseShortenInput(db: Db, body: JsonObject): Promise<NewShortUrl> {
   const originalUrl = requireOriginalUrl(body)
   const customCode = customCodeOf(body)
   const userId = body.user_id === undefined || body.user_id === null ? null : await resolveUserIdOrThrow(db, body.user_id)
   const title = body.title === undefined ? null : parseTitle(body.title)
-  return { originalUrl, customCode, userId, title }
+  return { originalUrl, customCode, userId, title, options: parseLinkOptions(body) }
 }
 
-/** POST /urls order (docs/CONTRACT.md#c-1-3): original_url → user_id (required) → title → short_code. */
+/** POST /urls order (docs/CONTRACT.md#c-1-3): original_url → user_id (required) → title → short_code, then the options. */
 export async function parseCreateUrlInput(db: Db, body: JsonObject): Promise<NewShortUrl> {
   const originalUrl = requireOriginalUrl(body)
   if (body.user_id === undefined || body.user_id === null) throw BadRequest('Missing user_id')
   const userId = await resolveUserIdOrThrow(db, body.user_id)
   const title = body.title === undefined ? null : parseTitle(body.title)
   const customCode = customCodeOf(body)
-  return { originalUrl, customCode, userId, title }
+  return { originalUrl, customCode, userId, title, options: parseLinkOptions(body) }
 }

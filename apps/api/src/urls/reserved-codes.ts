@@ -13,8 +13,10 @@ export const RESERVED_CODES: ReadonlySet<string> = new Set([
   'events',
   'shorten',
   'r',
+  // GET /docs and /openapi.json (issue 14); a code is alphanumeric, so the second is listed for the record
   'docs',
   'openapi',
+  'openapi.json',
   'quarantine',
   'favicon',
   'robots',

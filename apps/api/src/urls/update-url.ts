@@ -3,11 +3,12 @@ import { BadRequest, type JsonObject, NotFound } from '@ghostlink/http'
 import { invalidateLink } from '@ghostlink/redis'
 import { eq, sql } from 'drizzle-orm'
 import { MUTABLE_KEYS, parseIsActive, parseOriginalUrl, parseTitle, UPDATE_KEYS } from '../schemas/urls.js'
+import { type LinkOptionValues, parseLinkOptions } from '../schemas/link-options.js'
 import { assertOwnerOrThrow } from './assert-owner.js'
 import { findUrlOrThrow } from './find-url.js'
 import type { UrlContext } from './url-context.js'
 
-type Changes = Partial<Pick<Url, 'original_url' | 'title' | 'is_active'>>
+type Changes = Partial<Pick<Url, 'original_url' | 'title' | 'is_active'>> & LinkOptionValues
 
 /** PUT and PATCH /urls/:id — same partial-update semantics for both verbs, in the exact order of docs/CONTRACT.md#c-1-6. */
 export async function updateUrl(ctx: UrlContext, id: string, body: JsonObject, actorKeyId: number | null = null): Promise<Url> {
@@ -19,11 +20,12 @@ export async function updateUrl(ctx: UrlContext, id: string, body: JsonObject, a
   const url = await findUrlOrThrow(ctx.db, id)
   // 5.
   const assertedUser = await assertOwnerOrThrow(ctx.db, url, body.user_id)
-  // 6.–8.
+  // 6.–8., then the per-link options (issue 14)
   const changes: Changes = {}
   if ('original_url' in body) changes.original_url = parseOriginalUrl(body.original_url)
   if ('title' in body) changes.title = parseTitle(body.title)
   if ('is_active' in body) changes.is_active = parseIsActive(body.is_active)
+  Object.assign(changes, parseLinkOptions(body))
 
   // 9. save + `updated` event atomically
   const row = await ctx.db.transaction(async (tx) => {
@@ -44,7 +46,7 @@ export async function updateUrl(ctx: UrlContext, id: string, body: JsonObject, a
   })
   if (!row) throw NotFound()
 
-  // the redirect tier caches the destination and the active flag: drop every copy (docs/decisions/rewrite-decisions.md#d-3)
+  // the redirect tier caches the destination, the active flag and the options: drop every copy (docs/decisions/rewrite-decisions.md#d-3)
   await invalidateLink(ctx.redis, ctx.prefix, row.short_code)
   await ctx.risk.recompute(row.id, 'updated')
   return row

@@ -95,6 +95,25 @@ describe('GET /dashboard/links', () => {
   })
 })
 
+describe('GET /dashboard/links, expired links (issue 14)', () => {
+  it('tells expired links apart from active ones', async () => {
+    const [old] = await t.db
+      .insert(urls)
+      .values({
+        user_id: bob,
+        short_code: 'oldE',
+        original_url: 'https://example.com/e',
+        expires_at: new Date(Date.now() - 60_000),
+        max_clicks: 3,
+      })
+      .returning({ id: urls.id })
+    const expired = (await get(`/dashboard/links?user_id=${bob}&state=expired`, ADMIN_KEY)).body
+    expect(expired.items).toEqual([expect.objectContaining({ id: old!.id, max_clicks: 3, expires_at: expect.any(String) })])
+    const active = (await get(`/dashboard/links?user_id=${bob}&state=active`, ADMIN_KEY)).body
+    expect(active.items.map((l: { short_code: string }) => l.short_code)).toEqual(['promoD'])
+  })
+})
+
 describe('operator reads', () => {
   it('GET /dashboard/risk-links lists one tier by score with signals, and counts every tier', async () => {
     const { status, body } = await get('/dashboard/risk-links?tier=THREAT', ADMIN_KEY)
@@ -118,28 +137,24 @@ describe('operator reads', () => {
   })
 
   it('GET /dashboard/ops reports canaries, prober results and suspicious clients', async () => {
-    await t.db
-      .insert(canaryState)
-      .values({
-        canary: 'promo-demo',
-        success_total: 5,
-        failure_total: 1,
-        last_status: 200,
-        last_latency_seconds: 0.02,
-        last_run_at: new Date(),
-      })
+    await t.db.insert(canaryState).values({
+      canary: 'promo-demo',
+      success_total: 5,
+      failure_total: 1,
+      last_status: 200,
+      last_latency_seconds: 0.02,
+      last_run_at: new Date(),
+    })
     // 25 invalid-code hits from one IP in the window: a suspicious client (docs/CONTRACT.md#c-4-4)
-    await t.db
-      .insert(requestFingerprints)
-      .values(
-        Array.from({ length: 25 }, (_, i) => ({
-          short_code: `nope${i}`,
-          client_ip: '203.0.113.9',
-          status_code: 404,
-          is_invalid_short_code: true,
-          is_dead_link: true,
-        })),
-      )
+    await t.db.insert(requestFingerprints).values(
+      Array.from({ length: 25 }, (_, i) => ({
+        short_code: `nope${i}`,
+        client_ip: '203.0.113.9',
+        status_code: 404,
+        is_invalid_short_code: true,
+        is_dead_link: true,
+      })),
+    )
     const { status, body } = await get('/dashboard/ops', ADMIN_KEY)
     expect(status).toBe(200)
     expect(body.canaries).toEqual([expect.objectContaining({ canary: 'promo-demo', success_total: 5, last_status: 200 })])

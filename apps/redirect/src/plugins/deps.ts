@@ -1,6 +1,6 @@
 import type { Config } from '@ghostlink/config'
 import type { Db } from '@ghostlink/db'
-import type { LinkLookup } from '@ghostlink/links'
+import type { ClickLimiter, LinkLookup } from '@ghostlink/links'
 import type { RedirectMetrics } from '@ghostlink/metrics'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -16,6 +16,8 @@ export type RedirectDeps = {
   db: Db
   redis: Redis
   lookup: LinkLookup
+  /** max_clicks (issue 14) */
+  clickLimiter: ClickLimiter
   clicks: Pick<ClickPipeline, 'record' | 'refreshDepth'>
   metrics: RedirectMetrics
 }
@@ -31,6 +33,7 @@ export const depsPlugin = fp(
     app.decorate('db', deps.db)
     app.decorate('redis', deps.redis)
     app.decorate('lookup', deps.lookup)
+    app.decorate('clickLimiter', deps.clickLimiter)
     app.decorate('clicks', deps.clicks)
     app.decorate('metrics', deps.metrics)
   },

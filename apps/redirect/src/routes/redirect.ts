@@ -1,6 +1,6 @@
 import { ClickStatus } from '@ghostlink/clicks'
 import { HttpError, NotFound, Quarantined } from '@ghostlink/http'
-import { type LinkAnswer, safeLocation } from '@ghostlink/links'
+import { type FoundLink, forwardQuery, type LinkAnswer, type LinkOptions, safeLocation } from '@ghostlink/links'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 
@@ -9,18 +9,24 @@ const Params = z.object({ code: z.string().min(1).max(64) })
 
 // GET /:code and /r/:code — the main redirect, HEAD included (docs/CONTRACT.md#c-1-9, docs/decisions/rewrite-decisions.md#d-3)
 export default async function redirectRoutes(app: FastifyInstance) {
-  const { config, lookup, clicks, metrics } = app
+  const { config, lookup, clicks, metrics, clickLimiter } = app
   const quarantineMode = config.ENABLE_QUARANTINE_MODE
   // children bound once: no label lookup per request
   const answered = {
+    301: metrics.redirects.labels({ app_version: config.APP_VERSION, status: 301 }),
     302: metrics.redirects.labels({ app_version: config.APP_VERSION, status: 302 }),
+    307: metrics.redirects.labels({ app_version: config.APP_VERSION, status: 307 }),
+    308: metrics.redirects.labels({ app_version: config.APP_VERSION, status: 308 }),
     404: metrics.redirects.labels({ app_version: config.APP_VERSION, status: 404 }),
     410: metrics.redirects.labels({ app_version: config.APP_VERSION, status: 410 }),
   }
   const latency = metrics.redirectLatency.labels()
 
-  /** The answer for a resolved code. Synchronous, so a local-cache hit is answered without a promise. */
-  function answer(req: FastifyRequest, reply: FastifyReply, code: string, link: LinkAnswer): void {
+  /**
+   * The answer for a resolved code. Synchronous for a link without options, so a local-cache hit is answered
+   * without a promise; a link with options (issue 14) costs its own branch only.
+   */
+  function answer(req: FastifyRequest, reply: FastifyReply, code: string, link: LinkAnswer): Promise<void> | undefined {
     const ip = req.ip ?? 'unknown'
     const ua = req.headers['user-agent'] ?? 'unknown'
     // docs/CONTRACT.md#c-1-9 step 1: quarantine wins over everything, even for a code no link has
@@ -38,20 +44,65 @@ export default async function redirectRoutes(app: FastifyInstance) {
     }
     // step 4: no event and no redirect counted, but a fingerprint: a hit on a dead link is what ghost-probe pressure
     // counts. ClickStatus.inactive is stored as 410, told apart from a quarantined code's 410
-    if (!link.is_active) {
-      clicks.record([Date.now(), code, ClickStatus.inactive, ip, ua, null, null, null])
-      answered[410].inc()
-      throw new HttpError(410, 'Link inactive')
-    }
+    if (!link.is_active) throw dead(code, ip, ua, 'Link inactive')
+    if (link.options !== undefined) return answerWithOptions(req, reply, code, link, link.options, ip, ua)
     clicks.record([Date.now(), code, ClickStatus.redirected, ip, ua, req.headers.referer ?? null, link.id, link.user_id])
     answered[302].inc()
     latency.observe(reply.elapsedTime / 1000)
     // private, max-age=0: a browser must not keep a redirect that may be quarantined later
     reply.code(302).header('location', safeLocation(link.original_url)).header('cache-control', 'private, max-age=0').send()
+    return undefined
+  }
+
+  /** An expired or exhausted link is a dead link like an inactive one: fingerprinted as such, 410, no event. */
+  function dead(code: string, ip: string, ua: string, message: string): HttpError {
+    clicks.record([Date.now(), code, ClickStatus.inactive, ip, ua, null, null, null])
+    answered[410].inc()
+    return new HttpError(410, message)
+  }
+
+  /** Expiry, then the click limit (an expired link takes no click), then redirect type and query forwarding. */
+  function answerWithOptions(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    link: FoundLink,
+    o: LinkOptions,
+    ip: string,
+    ua: string,
+  ): Promise<void> | undefined {
+    if (o.expires_at !== undefined && Date.now() >= o.expires_at) throw dead(code, ip, ua, 'Link expired')
+    if (o.max_clicks === undefined) {
+      send(req, reply, code, link, o, ip, ua, true)
+      return undefined
+    }
+    const referrer = req.headers.referer ?? null
+    return clickLimiter.take(link, o.max_clicks, { code, ip, ua, referrer }).then((taken) => {
+      if (taken === false) throw dead(code, ip, ua, 'Click limit reached')
+      send(req, reply, code, link, o, ip, ua, taken === 'counted')
+    })
+  }
+
+  function send(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    link: FoundLink,
+    o: LinkOptions,
+    ip: string,
+    ua: string,
+    record: boolean,
+  ): void {
+    if (record) clicks.record([Date.now(), code, ClickStatus.redirected, ip, ua, req.headers.referer ?? null, link.id, link.user_id])
+    const status = o.redirect_type ?? 302
+    answered[status].inc()
+    latency.observe(reply.elapsedTime / 1000)
+    const location = o.forward_query ? forwardQuery(link.original_url, req.url) : link.original_url
+    reply.code(status).header('location', safeLocation(location)).header('cache-control', 'private, max-age=0').send()
   }
 
   async function resolveThenAnswer(req: FastifyRequest, reply: FastifyReply, code: string): Promise<void> {
-    answer(req, reply, code, await lookup.lookup(code))
+    return answer(req, reply, code, await lookup.lookup(code))
   }
 
   function redirect(req: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
@@ -63,8 +114,8 @@ export default async function redirectRoutes(app: FastifyInstance) {
     const code = params.data.code
     const local = lookup.cached(code)
     if (local === undefined) return resolveThenAnswer(req, reply, code)
-    answer(req, reply, code, local)
-    return undefined // the reply is sent; returning it would make fastify send it again
+    // undefined once the reply is sent: returning it would make fastify send it again
+    return answer(req, reply, code, local)
   }
 
   app.get('/:code', redirect)

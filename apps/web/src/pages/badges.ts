@@ -3,7 +3,7 @@ import { linkState } from '../links-model.js'
 
 const STATE_LABEL: Record<string, string> = { active: 'Active', inactive: 'Inactive', quarantined: 'Quarantined', expired: 'Expired' }
 
-export const stateBadge = (l: { is_active: boolean; quarantined?: boolean; expires_at?: string }) => {
+export const stateBadge = (l: { is_active: boolean; quarantined?: boolean; expires_at?: string | null }) => {
   const s = linkState(l)
   return html`<span class="badge state-${s}">${STATE_LABEL[s]}</span>`
 }

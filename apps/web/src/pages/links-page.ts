@@ -21,6 +21,7 @@ const STATES = [
   ['all', 'All'],
   ['active', 'Active'],
   ['inactive', 'Inactive'],
+  ['expired', 'Expired'],
   ['quarantined', 'Quarantined'],
 ] as const
 

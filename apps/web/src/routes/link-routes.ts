@@ -13,7 +13,7 @@ import { noticeFor, sendPage, signedIn } from './guards.js'
 
 const ListQuery = z.object({
   q: z.string().trim().max(200).catch('').default(''),
-  state: z.enum(['all', 'active', 'inactive', 'quarantined']).catch('all').default('all'),
+  state: z.enum(['all', 'active', 'inactive', 'expired', 'quarantined']).catch('all').default('all'),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1),
   done: z.string().optional(),
 })

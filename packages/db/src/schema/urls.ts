@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, serial, timestamp, varchar } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, pgTable, serial, smallint, timestamp, varchar } from 'drizzle-orm/pg-core'
 import { users } from './users.js'
 
 export const urls = pgTable(
@@ -13,6 +13,12 @@ export const urls = pgTable(
     is_active: boolean('is_active').notNull().default(true),
     created_at: timestamp('created_at').notNull().defaultNow(),
     updated_at: timestamp('updated_at').notNull().defaultNow(),
+    // Per-link options (issue 14); null = not set, the contract's behaviour (apps/api/src/urls/link-options.ts)
+    redirect_type: smallint('redirect_type'),
+    forward_query: boolean('forward_query'),
+    /** UTC, like every timestamp here */
+    expires_at: timestamp('expires_at'),
+    max_clicks: integer('max_clicks'),
   },
   (t) => [index('urls_user_active_idx').on(t.user_id, t.is_active), index('urls_created_at_idx').on(t.created_at)],
 )

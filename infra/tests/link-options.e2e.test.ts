@@ -1,0 +1,146 @@
+// End to end for the per-link options (issue 14): real nginx in front of two redirect processes and the API, all
+// from source, on a fresh database and Redis prefix. The one-process mode is tested there once it exists.
+import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type AppProcess, startApp } from './helpers/app-process.js'
+import { type EdgeNginx, startNginx } from './helpers/nginx.js'
+import { freePort, waitFor } from './helpers/ports.js'
+
+type UrlObject = { id: number; short_code: string } & Record<string, unknown>
+
+describe('link options through the edge, two replicas', () => {
+  let db: TestDatabase
+  const prefix = testRedisPrefix()
+  let api: AppProcess
+  let r1: AppProcess
+  let r2: AppProcess
+  let edge: EdgeNginx
+  let owner: number
+
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    const [pa, p1, p2] = [await freePort(), await freePort(), await freePort()]
+    edge = await startNginx({
+      API_UPSTREAM: `127.0.0.1:${pa}`,
+      REDIRECT_UPSTREAM_1: `127.0.0.1:${p1}`,
+      REDIRECT_UPSTREAM_2: `127.0.0.1:${p2}`,
+      // the click-limit burst comes from one IP: lift the per-IP limits here
+      RATE_LIMIT_REDIRECT: '100000r/s',
+      RATE_LIMIT_API: '100000r/s',
+      RATE_LIMIT_WRITE: '100000r/s',
+    })
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      QUARANTINE_MAP_FILE: edge.vars.QUARANTINE_MAP_FILE,
+      ROLLBACK_STATE_FILE: `${edge.prefix}/rollback_state.env`,
+      ENABLE_RISK_SCORING: 'false',
+      // a long local TTL: an option change must reach the replicas through invalidation, not expiry
+      LOCAL_CACHE_TTL_MS: '60000',
+    }
+    ;[api, r1, r2] = await Promise.all([
+      startApp('api', 'apps/api/src/server.ts', pa, { ...env, API_PORT: String(pa) }),
+      startApp('redirect-1', 'apps/redirect/src/server.ts', p1, { ...env, REDIRECT_PORT: String(p1) }),
+      startApp('redirect-2', 'apps/redirect/src/server.ts', p2, { ...env, REDIRECT_PORT: String(p2) }),
+    ])
+    const user = await send('POST', '/users', { username: 'opt', email: 'opt@example.com' })
+    owner = (user.json as { id: number }).id
+  }, 120_000)
+
+  afterAll(async () => {
+    await Promise.all([api, r1, r2].map((p) => p?.kill('SIGKILL')))
+    await edge?.stop()
+    await cleanRedisPrefix(prefix)
+    await db?.drop()
+  }, 60_000)
+
+  async function send(method: string, path: string, body?: object) {
+    const res = await fetch(edge.url + path, {
+      method,
+      redirect: 'manual',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    const text = await res.text()
+    return { status: res.status, location: res.headers.get('location'), json: text ? (JSON.parse(text) as unknown) : null }
+  }
+  const create = async (opts: object) => {
+    const res = await send('POST', '/urls', { original_url: 'https://example.com/dest?a=1#frag', user_id: owner, ...opts })
+    expect(res.status, JSON.stringify(res.json)).toBe(201)
+    return res.json as UrlObject
+  }
+  const direct = async (base: string, path: string) => {
+    const res = await fetch(base + path, { redirect: 'manual' })
+    return { status: res.status, location: res.headers.get('location'), text: await res.text() }
+  }
+
+  it('redirect_type: every replica answers the chosen status, and a change reaches both within a second', async () => {
+    const link = await create({ redirect_type: 301 })
+    for (const base of [r1.url, r2.url]) expect((await direct(base, `/${link.short_code}`)).status).toBe(301)
+    for (let i = 0; i < 4; i++) expect((await send('GET', `/r/${link.short_code}`)).status).toBe(301)
+    const patched = await send('PATCH', `/urls/${link.id}`, { redirect_type: 307 })
+    expect(patched.json).toMatchObject({ redirect_type: 307 })
+    const since = Date.now()
+    for (const base of [r1.url, r2.url]) {
+      await waitFor('the new redirect type', async () => (await direct(base, `/${link.short_code}`)).status === 307, 2_000)
+    }
+    expect(Date.now() - since).toBeLessThan(1_000)
+    await send('PATCH', `/urls/${link.id}`, { redirect_type: 308 })
+    await waitFor('308', async () => (await direct(r1.url, `/${link.short_code}`)).status === 308, 2_000)
+  })
+
+  it('forward_query: the visitor query is merged on both replicas', async () => {
+    const link = await create({ forward_query: true })
+    for (const base of [r1.url, r2.url]) {
+      const res = await direct(base, `/${link.short_code}?a=2&utm_campaign=spring%20sale`)
+      expect([res.status, res.location]).toEqual([302, 'https://example.com/dest?a=2&utm_campaign=spring%20sale#frag'])
+    }
+    const viaEdge = await send('GET', `/${link.short_code}?b=3`)
+    expect(viaEdge.location).toBe('https://example.com/dest?a=1&b=3#frag')
+  })
+
+  it('expires_at: 302 before, 410 Link expired after, on both replicas; listed as expired', async () => {
+    const link = await create({ expires_at: new Date(Date.now() + 1_500).toISOString() })
+    for (const base of [r1.url, r2.url]) expect((await direct(base, `/${link.short_code}`)).status).toBe(302)
+    await new Promise((r) => setTimeout(r, 1_600))
+    for (const base of [r1.url, r2.url]) {
+      const res = await direct(base, `/${link.short_code}`)
+      expect([res.status, JSON.parse(res.text)]).toEqual([410, { error: 'Link expired', code: 410 }])
+    }
+    const listed = (await send('GET', '/urls?state=expired')).json as UrlObject[]
+    expect(listed.map((u) => u.id)).toEqual([link.id])
+    // and a later expiry set by PATCH revives it everywhere
+    await send('PATCH', `/urls/${link.id}`, { expires_at: null })
+    for (const base of [r1.url, r2.url]) await waitFor('revived', async () => (await direct(base, `/${link.short_code}`)).status === 302, 1_000)
+  })
+
+  it('max_clicks: 200 concurrent requests through the edge serve exactly max_clicks redirects across both replicas', async () => {
+    const link = await create({ max_clicks: 25 })
+    const answers = await Promise.all(Array.from({ length: 200 }, () => send('GET', `/${link.short_code}`)))
+    const ok = answers.filter((a) => a.status === 302)
+    const refused = answers.filter((a) => a.status === 410)
+    expect([ok.length, refused.length]).toEqual([25, 175])
+    expect(refused[0]!.json).toEqual({ error: 'Click limit reached', code: 410 })
+    // both replicas took part
+    const upstreams = edge
+      .accessLog()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { request: string; upstream_addr: string })
+      .filter((l) => l.request === `GET /${link.short_code} HTTP/1.1`)
+      .map((l) => l.upstream_addr)
+    expect(new Set(upstreams)).toEqual(new Set([r1.url.slice(7), r2.url.slice(7)]))
+    // the record: 25 redirect events, and the link is listed as exhausted once they are written
+    await waitFor('exhausted in the list', async () =>
+      ((await send('GET', '/urls?state=exhausted')).json as UrlObject[]).some((u) => u.id === link.id),
+    )
+    const stats = (await send('GET', `/events?url_id=${link.id}&event_type=redirect`)).json as unknown[]
+    expect(stats).toHaveLength(25)
+    // raising the limit lets exactly the difference through
+    await send('PATCH', `/urls/${link.id}`, { max_clicks: 27 })
+    await waitFor('raised limit', async () => (await direct(r1.url, `/${link.short_code}`)).status === 302, 2_000)
+    const more = await Promise.all(Array.from({ length: 10 }, () => send('GET', `/${link.short_code}`)))
+    expect(more.filter((a) => a.status === 302)).toHaveLength(1)
+  }, 60_000)
+})
