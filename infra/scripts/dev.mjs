@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Local platform without Docker (`pnpm dev`): migrate, then the API, two redirect replicas, the web dashboard, the
-// prober and risk workers from TypeScript source, and a real nginx edge in front of them when nginx is installed.
+// Local platform without Docker (`pnpm dev`): migrate, then the API, two redirect replicas, the click writer, the
+// web dashboard, the prober and risk workers from TypeScript source, and a real nginx edge in front of them when nginx is installed.
+// As compose runs them: the replicas hand clicks off (CLICK_CONSUMER=off) and the click writer inserts them; with
+// nginx, its micro-cache answers hot codes and the click writer ships the edge's click log (EDGE_CLICK_LOG).
 // Output is prefixed per process; Ctrl-C / SIGTERM stops everything.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -17,6 +19,7 @@ const ports = {
   api: port('API_PORT', 8081),
   redirect1: port('REDIRECT_PORT', 8082),
   redirect2: port('REDIRECT_PORT_2', port('REDIRECT_PORT', 8082) + 1),
+  clickWriter: port('CLICK_WRITER_PORT', 9103),
   prober: port('PROBER_PORT', 9101),
   risk: port('RISK_PORT', 9102),
   web: port('WEB_PORT', 8084),
@@ -79,8 +82,9 @@ if (!skipMigrate) {
 const tsx = (file) => ['--conditions=development', '--import', 'tsx', file]
 const apps = [
   { name: 'api', file: 'apps/api/src/server.ts', env: { API_PORT: String(ports.api) } },
-  { name: 'redirect-1', file: 'apps/redirect/src/server.ts', env: { REDIRECT_PORT: String(ports.redirect1) } },
-  { name: 'redirect-2', file: 'apps/redirect/src/server.ts', env: { REDIRECT_PORT: String(ports.redirect2) } },
+  { name: 'redirect-1', file: 'apps/redirect/src/server.ts', env: { REDIRECT_PORT: String(ports.redirect1), CLICK_CONSUMER: 'off' } },
+  { name: 'redirect-2', file: 'apps/redirect/src/server.ts', env: { REDIRECT_PORT: String(ports.redirect2), CLICK_CONSUMER: 'off' } },
+  { name: 'click-writer', file: 'apps/click-writer/src/server.ts', env: { CLICK_WRITER_PORT: String(ports.clickWriter) } },
   { name: 'prober', file: 'apps/prober/src/server.ts', env: { PROBER_PORT: String(ports.prober) } },
   { name: 'risk', file: 'apps/risk/src/server.ts', env: { RISK_PORT: String(ports.risk) } },
   // the dashboard at http://127.0.0.1:<edge>/app/ (or :8084/app/ directly); it calls the API over HTTP
@@ -99,6 +103,9 @@ if (hasNginx) {
   edge = prepareNginx(resolve(root, env.DEV_NGINX_PREFIX || '.tmp/nginx'), devNginxVars(env, ports, base.QUARANTINE_MAP_FILE))
   // packages/quarantine runs this after rewriting the map file
   nginxEnv = { NGINX_RELOAD_CMD: env.NGINX_RELOAD_CMD || `nginx ${nginxArgs(edge).join(' ')} -s reload` }
+  // the edge answers hot codes from its cache and logs them; the click writer ships that log
+  const writer = apps.find((a) => a.name === 'click-writer')
+  writer.env.EDGE_CLICK_LOG = edge.vars.NGINX_EDGE_CLICK_LOG
 }
 
 const startApp = (app) => {

@@ -11,6 +11,7 @@ export type NginxVars = Record<string, string> & {
   NGINX_ERROR_LOG: string
   NGINX_ACCESS_LOG: string
   NGINX_TEMP_DIR: string
+  NGINX_EDGE_CLICK_LOG: string
   QUARANTINE_MAP_FILE: string
 }
 export type PreparedNginx = { prefix: string; confPath: string; vars: NginxVars }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Renders infra/nginx/nginx.conf.template for local runs and tests (compose uses the nginx image's envsubst).
 // Usage: node infra/scripts/render-nginx.mjs <prefix-dir>   (variables from the environment, defaults below)
-import { copyFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { copyFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, parse, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -23,6 +24,8 @@ export const NGINX_DEFAULTS = {
   RATE_LIMIT_API_BURST: '40',
   RATE_LIMIT_WRITE: '5r/s',
   RATE_LIMIT_WRITE_BURST: '20',
+  // the edge micro-cache: `redirect_cache` only where a click writer ships NGINX_EDGE_CLICK_LOG (EDGE_CLICK_LOG)
+  NGINX_REDIRECT_CACHE: 'off',
 }
 
 /** The edge's tunables an operator sets in the environment, as `.env` does for compose: the RATE_LIMIT_* pairs. */
@@ -41,6 +44,9 @@ export function devNginxVars(env, ports, quarantineMapFile) {
     REDIRECT_UPSTREAM_1: `127.0.0.1:${ports.redirect1}`,
     REDIRECT_UPSTREAM_2: `127.0.0.1:${ports.redirect2}`,
     QUARANTINE_MAP_FILE: quarantineMapFile,
+    // as deployed: a worker per core, and the micro-cache on (dev.mjs runs the click writer that ships its log)
+    NGINX_WORKER_PROCESSES: 'auto',
+    NGINX_REDIRECT_CACHE: 'redirect_cache',
   }
 }
 
@@ -72,9 +78,10 @@ export function prepareNginx(prefix, overrides = {}) {
   const vars = {
     ...NGINX_DEFAULTS,
     NGINX_PID_FILE: join(dir, 'nginx.pid'),
+    NGINX_TEMP_DIR: overrides.NGINX_TEMP_DIR || workerTempDir(dir),
     NGINX_ERROR_LOG: join(dir, 'logs/error.log'),
     NGINX_ACCESS_LOG: join(dir, 'logs/access.log'),
-    NGINX_TEMP_DIR: join(dir, 'temp'),
+    NGINX_EDGE_CLICK_LOG: join(dir, 'logs/edge-clicks.log'),
     QUARANTINE_MAP_FILE: join(dir, 'blocked_codes.conf'),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined && v !== '')),
   }
@@ -88,6 +95,24 @@ export function prepareNginx(prefix, overrides = {}) {
   return { prefix: dir, confPath, vars }
 }
 
+/**
+ * The workers read and write the temp dir (the micro-cache lives there). Started as root, they run as `nobody`, who
+ * cannot reach a prefix under a private directory (a test's mkdtemp, a home directory): then a traversable temp dir
+ * of its own is used instead.
+ */
+function workerTempDir(dir) {
+  const temp = join(dir, 'temp')
+  if (process.getuid?.() !== 0) return temp
+  for (let d = dir; d !== parse(d).root; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) {
+      const own = mkdtempSync(join(tmpdir(), 'gl-nginx-temp-'))
+      chmodSync(own, 0o755)
+      return own
+    }
+  }
+  return temp
+}
+
 /** nginx arguments for a prepared prefix: `nginx ...nginxArgs(p)` (-e avoids the compiled-in /var/log path). */
 export const nginxArgs = (p) => ['-p', p.prefix, '-c', p.confPath, '-e', p.vars.NGINX_ERROR_LOG]
 
@@ -97,7 +122,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error('usage: render-nginx.mjs <prefix-dir>')
     process.exit(2)
   }
-  const names = [...Object.keys(NGINX_DEFAULTS), 'QUARANTINE_MAP_FILE']
+  const names = [...Object.keys(NGINX_DEFAULTS), 'QUARANTINE_MAP_FILE', 'NGINX_EDGE_CLICK_LOG']
   const p = prepareNginx(prefix, Object.fromEntries(names.map((n) => [n, process.env[n]])))
   console.log(`${p.confPath}\nrun: nginx ${nginxArgs(p).join(' ')}`)
 }

@@ -15,7 +15,7 @@ let out = ''
 const prefix = testRedisPrefix()
 const dir = mkdtempSync(join(tmpdir(), 'gl-dev-'))
 const ports: Record<string, number> = {}
-const apps = { API_PORT: 'api', REDIRECT_PORT: 'redirect', REDIRECT_PORT_2: 'redirect', PROBER_PORT: 'prober', RISK_PORT: 'risk', WEB_PORT: 'web' }
+const apps = { API_PORT: 'api', REDIRECT_PORT: 'redirect', REDIRECT_PORT_2: 'redirect', CLICK_WRITER_PORT: 'click-writer', PROBER_PORT: 'prober', RISK_PORT: 'risk', WEB_PORT: 'web' }
 const running = (app: string) => existsSync(join(REPO_ROOT, `apps/${app}/src/server.ts`))
 
 const listening = (port: number) =>

@@ -8,6 +8,10 @@ import { freePort, waitFor } from './helpers/ports.js'
 
 type UrlObject = { id: number; short_code: string } & Record<string, unknown>
 
+// token mode, as deployed: the management calls carry the bootstrap admin key
+const ADMIN_KEY = `gl_e2e-admin-${'k'.repeat(40)}`
+const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` }
+
 describe('link options through the edge, two replicas', () => {
   let db: TestDatabase
   const prefix = testRedisPrefix()
@@ -36,6 +40,7 @@ describe('link options through the edge, two replicas', () => {
       QUARANTINE_MAP_FILE: edge.vars.QUARANTINE_MAP_FILE,
       ROLLBACK_STATE_FILE: `${edge.prefix}/rollback_state.env`,
       ENABLE_RISK_SCORING: 'false',
+      GHOSTLINK_ADMIN_KEY: ADMIN_KEY,
       // a long local TTL: an option change must reach the replicas through invalidation, not expiry
       LOCAL_CACHE_TTL_MS: '60000',
     }
@@ -59,7 +64,7 @@ describe('link options through the edge, two replicas', () => {
     const res = await fetch(edge.url + path, {
       method,
       redirect: 'manual',
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: body ? { ...ADMIN, 'content-type': 'application/json' } : ADMIN,
       body: body ? JSON.stringify(body) : undefined,
     })
     const text = await res.text()

@@ -259,6 +259,8 @@ it('nginx -t accepts the template as compose renders it (service names, absolute
     NGINX_PID_FILE: `${dir}/nginx.pid`,
     NGINX_ERROR_LOG: `${dir}/error.log`,
     NGINX_ACCESS_LOG: `${dir}/access.log`,
+    NGINX_EDGE_CLICK_LOG: `${dir}/edge-clicks.log`,
+    NGINX_REDIRECT_CACHE: 'redirect_cache',
     NGINX_TEMP_DIR: dir,
     QUARANTINE_MAP_FILE: `${dir}/map.conf`,
   })

@@ -5,9 +5,11 @@ import { createClickWriters } from '@ghostlink/clicks'
 import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb } from '@ghostlink/db'
 import { createRedirectMetrics } from '@ghostlink/metrics'
+import { createRedis, redisKeys } from '@ghostlink/redis'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import { clickWriterApp } from './app.js'
+import { createEdgeLogShipper } from './edge-log-shipper.js'
 
 const config = loadConfig()
 const app = Fastify({ logger: { level: config.LOG_LEVEL } })
@@ -27,12 +29,34 @@ const writers = createClickWriters({
   },
 })
 
+// the edge's micro-cache answers hot codes itself and logs them: ship that log into the same stream (EDGE_CLICK_LOG)
+const shipperRedis = config.EDGE_CLICK_LOG ? createRedis(config.REDIS_URL, 'ghostlink-edge-log-shipper') : undefined
+const shipper =
+  shipperRedis &&
+  createEdgeLogShipper({
+    path: config.EDGE_CLICK_LOG,
+    stateFile: config.EDGE_CLICK_LOG_STATE || `${config.EDGE_CLICK_LOG}.offset`,
+    redis: shipperRedis,
+    stream: redisKeys(config.REDIS_PREFIX).clickStream,
+    source: config.EDGE_CLICK_LOG_SOURCE,
+    onSkipped: (n) => app.log.warn({ lines: n }, 'edge click log: lines that are not a cached redirect were skipped'),
+    onError: (err) => {
+      if (Date.now() - lastLog < 5_000) return
+      lastLog = Date.now()
+      app.log.warn({ err }, 'edge click log shipper error; will retry')
+    },
+  })
+
 await app.register(clickWriterApp, { db, redis: writers.redis, metrics, appVersion: config.APP_VERSION })
 
 writers.start()
+shipper?.start()
 closeWithGrace({ delay: 15_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after error')
   await app.close()
+  // the shipper first: what it sends last is still drained by the writers
+  await shipper?.close()
+  shipperRedis?.disconnect()
   await writers.close()
   await closeDb(db)
 })

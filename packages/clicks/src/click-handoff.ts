@@ -1,17 +1,8 @@
 import type { Redis } from 'ioredis'
+import { defineAddClicksOnce } from './add-once.js'
 import type { ClickBatch, ClickRecord } from './click-record.js'
 import { encodeClickBatch } from './click-wire.js'
 import type { FallbackBuffer } from './fallback-buffer.js'
-
-// SET NX on the batch's marker, then XADD: a batch whose reply was lost (Redis stopped mid-command) can be sent
-// again without landing twice in the stream.
-const ADD_ONCE = `
-if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then
-  return redis.call('XADD', KEYS[1], '*', 'b', ARGV[1])
-end
-return false`
-
-type AddOnce = (stream: string, marker: string, payload: string, ttl: number) => Promise<string | null>
 
 export type ClickHandoffOptions = {
   redis: Redis
@@ -40,8 +31,7 @@ export function createClickHandoff(opts: ClickHandoffOptions) {
   const maxPerBatch = opts.maxPerBatch ?? 500
   const graceMs = opts.retryGraceMs ?? 30_000
   const markerTtl = Math.ceil((graceMs * 4) / 1000)
-  opts.redis.defineCommand('glAddClicksOnce', { numberOfKeys: 2, lua: ADD_ONCE })
-  const addOnce = (opts.redis as unknown as { glAddClicksOnce: AddOnce }).glAddClicksOnce.bind(opts.redis)
+  const addOnce = defineAddClicksOnce(opts.redis)
 
   let pending: ClickRecord[] = []
   let seq = 0

@@ -6,6 +6,7 @@ import { createBlockingRedis, redisKeys } from '@ghostlink/redis'
 import type { RedirectMetrics } from '@ghostlink/metrics'
 import type { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
+import { clickBatchMarker } from './add-once.js'
 import { createClickHandoff } from './click-handoff.js'
 import type { ClickRecord } from './click-record.js'
 import { createFallbackBuffer } from './fallback-buffer.js'
@@ -121,7 +122,7 @@ export function createClickPipeline(opts: ClickPipelineOptions): ClickPipeline {
   const handoff = createClickHandoff({
     redis: opts.redis,
     stream: keys.clickStream,
-    markerKey: (id) => `${keys.clickStream}:batch:${id}`,
+    markerKey: (id) => clickBatchMarker(keys.clickStream, id),
     fallback,
     instanceId,
     onError: logError('click hand-off to Redis failed; will retry or buffer'),

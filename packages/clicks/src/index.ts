@@ -2,3 +2,5 @@ export { CLICK_WRITER_GROUP, createClickPipeline, createClickWriters, type Click
 export { Click, ClickRecordSchema, ClickStatus, type ClickBatch, type ClickRecord } from './click-record.js'
 export { encodeClickBatch, decodeClickBatch } from './click-wire.js'
 export { insertClicks, pruneClickBatches } from './insert-clicks.js'
+export { clickBatchMarker, defineAddClicksOnce, type AddClicksOnce } from './add-once.js'
+export { EDGE_HEADERS, parseEdgeClickLine } from './edge-click-log.js'

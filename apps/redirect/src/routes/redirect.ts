@@ -1,4 +1,4 @@
-import { ClickStatus } from '@ghostlink/clicks'
+import { ClickStatus, EDGE_HEADERS } from '@ghostlink/clicks'
 import { HttpError, NotFound, Quarantined } from '@ghostlink/http'
 import { type FoundLink, forwardQuery, type LinkAnswer, type LinkOptions, safeLocation } from '@ghostlink/links'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -8,6 +8,12 @@ import { z } from 'zod'
 const Params = z.object({ code: z.string().min(1).max(64) })
 
 // GET /:code and /r/:code — the main redirect, HEAD included (docs/CONTRACT.md#c-1-9, docs/decisions/rewrite-decisions.md#d-3)
+/** The link's ids for the edge's click log of cache hits; nginx logs and strips them (EDGE_HEADERS). */
+function edgeHeaders(reply: FastifyReply, link: FoundLink): void {
+  reply.header(EDGE_HEADERS.urlId, link.id)
+  if (link.user_id !== null) reply.header(EDGE_HEADERS.userId, link.user_id)
+}
+
 export default async function redirectRoutes(app: FastifyInstance) {
   const { config, lookup, clicks, metrics, clickLimiter } = app
   const quarantineMode = config.ENABLE_QUARANTINE_MODE
@@ -49,8 +55,12 @@ export default async function redirectRoutes(app: FastifyInstance) {
     clicks.record([Date.now(), code, ClickStatus.redirected, ip, ua, req.headers.referer ?? null, link.id, link.user_id])
     answered[302].inc()
     latency.observe(reply.elapsedTime / 1000)
-    // private, max-age=0: a browser must not keep a redirect that may be quarantined later
-    reply.code(302).header('location', safeLocation(link.original_url)).header('cache-control', 'private, max-age=0').send()
+    // private, max-age=0: a browser must not keep a redirect that may be quarantined later (the edge's own
+    // micro-cache ignores it and keeps a 302 for about a second). The link's ids ride along for the edge's click log
+    // and are stripped there (packages/clicks/src/edge-click-log.ts); nothing in this answer is the visitor's.
+    reply.code(302).header('location', safeLocation(link.original_url)).header('cache-control', 'private, max-age=0')
+    edgeHeaders(reply, link)
+    reply.send()
     return undefined
   }
 
@@ -98,7 +108,11 @@ export default async function redirectRoutes(app: FastifyInstance) {
     answered[status].inc()
     latency.observe(reply.elapsedTime / 1000)
     const location = o.forward_query ? forwardQuery(link.original_url, req.url) : link.original_url
-    reply.code(status).header('location', safeLocation(location)).header('cache-control', 'private, max-age=0').send()
+    reply.code(status).header('location', safeLocation(location)).header('cache-control', 'private, max-age=0')
+    edgeHeaders(reply, link)
+    // the edge must not replay a click-limited answer (each one is counted) or one built from this visitor's query
+    if (o.forward_query || o.max_clicks !== undefined) reply.header('x-accel-expires', '0')
+    reply.send()
   }
 
   async function resolveThenAnswer(req: FastifyRequest, reply: FastifyReply, code: string): Promise<void> {

@@ -1,0 +1,132 @@
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { clickBatchMarker, createClickWriters } from '@ghostlink/clicks'
+import { loadConfig } from '@ghostlink/config'
+import { events, requestFingerprints, urls } from '@ghostlink/db'
+import { createRedirectMetrics } from '@ghostlink/metrics'
+import { createRedis, redisKeys } from '@ghostlink/redis'
+import { createTestEnv, TEST_REDIS_URL, type TestEnv } from '@ghostlink/testing'
+import { count, eq } from 'drizzle-orm'
+import type { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createEdgeLogShipper } from '../src/edge-log-shipper.js'
+
+const UA = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0'
+
+// The edge click log → stream → click writer → Postgres, with real Redis and Postgres; the log lines are written as
+// nginx's ghostlink_click format writes them (infra/tests/edge-cache.e2e.test.ts runs the real nginx).
+describe('edge click log shipper', () => {
+  let env: TestEnv
+  let writers: ReturnType<typeof createClickWriters>
+  let redis: Redis
+  let dir: string
+  let urlId: number
+  let stream: string
+
+  beforeAll(async () => {
+    env = await createTestEnv({ name: 'edge-log-shipper' })
+    const config = loadConfig({ DATABASE_URL: env.dbUrl, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: env.prefix })
+    writers = createClickWriters({ config, db: env.db, metrics: createRedirectMetrics(config.release, config.flags), concurrency: 1, onError: () => {} })
+    writers.start()
+    redis = createRedis(TEST_REDIS_URL, 'test-shipper')
+    stream = redisKeys(env.prefix).clickStream
+    dir = mkdtempSync(join(tmpdir(), 'gl-edge-log-'))
+    const [row] = await env.db.insert(urls).values({ short_code: 'hot1', original_url: 'https://example.com/hot' }).returning({ id: urls.id })
+    urlId = row!.id
+  })
+  afterAll(async () => {
+    await writers.close()
+    redis.disconnect()
+    await env.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  let seq = 0
+  /** n lines as nginx writes them for cache hits on /hot1 (every other one through /r/). */
+  const lines = (n: number, ip = '203.0.113.9') =>
+    Array.from({ length: n }, () => {
+      const i = seq++
+      return `${JSON.stringify({ t: 1795787961.5 + i / 1000, u: i % 2 ? '/r/hot1' : '/hot1', s: 302, ip, ua: i % 3 ? UA : '', ref: i % 2 ? 'https://news.example/a' : '', url: String(urlId), own: '' })}\n`
+    }).join('')
+  const redirects = async () => (await env.db.select({ n: count() }).from(events).where(eq(events.event_type, 'redirect')))[0]!.n
+  const fingerprints = async () => (await env.db.select({ n: count() }).from(requestFingerprints))[0]!.n
+  const shipper = (path: string, stateFile = `${path}.offset`) =>
+    createEdgeLogShipper({ path, stateFile, redis, stream, source: 'edge-test', pollMs: 20 })
+
+  it('ships every line once, as the replica would have recorded it, and resumes from its offset after a restart', async () => {
+    const log = join(dir, 'clicks.log')
+    writeFileSync(log, lines(250))
+    const a = shipper(log)
+    a.start()
+    await vi.waitFor(async () => expect(await redirects()).toBe(250), { timeout: 10_000 })
+    const more = lines(50)
+    appendFileSync(log, more.slice(0, -40)) // the last line cut short: nginx is still writing it
+    await vi.waitFor(async () => expect(await redirects()).toBe(299), { timeout: 10_000 })
+    await a.close()
+    expect(a.position()).toMatchObject({ pending: false })
+    // the cut line is finished and more arrive while the shipper is down
+    appendFileSync(log, more.slice(-40) + lines(50))
+    const b = shipper(log)
+    b.start()
+    await vi.waitFor(async () => expect(await redirects()).toBe(350), { timeout: 10_000 })
+    await b.close()
+    expect(await fingerprints()).toBe(350)
+    const sample = await env.db.select().from(requestFingerprints).where(eq(requestFingerprints.client_ip, '203.0.113.9')).limit(400)
+    expect(new Set(sample.map((r) => r.user_agent))).toEqual(new Set([UA, 'unknown']))
+    expect(sample.every((r) => r.short_code === 'hot1' && r.status_code === 302 && !r.is_dead_link)).toBe(true)
+    const ev = await env.db.select().from(events).where(eq(events.url_id, urlId)).limit(400)
+    expect(new Set(ev.map((e) => e.referrer))).toEqual(new Set([null, 'https://news.example/a']))
+  }, 40_000)
+
+  it('a crash between the send and the offset neither loses nor doubles a click', async () => {
+    const log = join(dir, 'crash.log')
+    const state = `${log}.offset`
+    const before = await redirects()
+    writeFileSync(log, lines(100))
+    const a = shipper(log)
+    a.start()
+    await vi.waitFor(async () => expect(await redirects()).toBe(before + 100), { timeout: 10_000 })
+    await a.close()
+    const { ino, offset } = a.position()!
+    // as if it died after the XADD, before moving the offset: the range is pending again; with the marker gone too
+    // (expired), the batch lands in the stream a second time and only click_batches stops it
+    writeFileSync(state, JSON.stringify({ gen: 0, ino, offset: 0, pending: { start: 0, end: offset } }))
+    await redis.del(clickBatchMarker(stream, `edge-test:0.${ino}:0`))
+    appendFileSync(log, lines(10))
+    const b = shipper(log)
+    b.start()
+    await vi.waitFor(async () => expect(await redirects()).toBe(before + 110), { timeout: 10_000 })
+    await vi.waitFor(async () => expect(await redis.xlen(stream)).toBe(0), { timeout: 10_000 })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await redirects()).toBe(before + 110)
+    await b.close()
+  }, 40_000)
+
+  it('follows a rotation (rename, then nginx reopens a new file) without losing the old file’s tail', async () => {
+    const log = join(dir, 'rotate.log')
+    const before = await redirects()
+    writeFileSync(log, lines(40))
+    const a = shipper(log)
+    a.start()
+    await vi.waitFor(async () => expect(await redirects()).toBe(before + 40), { timeout: 10_000 })
+    renameSync(log, `${log}.1`)
+    appendFileSync(`${log}.1`, lines(7)) // nginx's buffered lines, flushed into the old file at reopen
+    writeFileSync(log, lines(5)) // the new file nginx opens
+    await vi.waitFor(async () => expect(await redirects()).toBe(before + 52), { timeout: 10_000 })
+    await a.close()
+  }, 40_000)
+
+  it('skips lines that are not a cached redirect instead of stopping', async () => {
+    const log = join(dir, 'bad.log')
+    const before = await redirects()
+    const skipped: number[] = []
+    writeFileSync(log, `not json\n${JSON.stringify({ t: 1, u: '/a/b', s: 302, ip: 'x', ua: '', ref: '', url: '', own: '' })}\n${lines(3)}`)
+    const s = createEdgeLogShipper({ path: log, stateFile: `${log}.offset`, redis, stream, source: 'edge-test', pollMs: 20, onSkipped: (n) => skipped.push(n) })
+    s.start()
+    await vi.waitFor(async () => expect(await redirects()).toBe(before + 3), { timeout: 10_000 })
+    await s.close()
+    expect(skipped.reduce((a, b) => a + b, 0)).toBe(2)
+  }, 20_000)
+})
+

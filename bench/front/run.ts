@@ -1,0 +1,297 @@
+// pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000]   (BENCH_KEEP=1 keeps nginx's logs)
+// The front door as the platform runs it, on this one box: nginx (the rendered template, a worker per core, the
+// micro-cache on), two redirect replicas handing clicks off (CLICK_CONSUMER=off), the click writer (draining the
+// stream and shipping the edge's click log) and Postgres, all built and started as production starts them. wrk
+// loads, in alternating slices of one run: the bare fastify ceiling, the front door, and nginx's own `return 302`.
+// After each front-door slice the pipeline drains (not part of any slice: its time is shown); at the end every
+// 302 the front door answered must be one `redirect` event in Postgres. docs/CAPACITY.md, "Front door".
+import { execFileSync, spawnSync } from 'node:child_process'
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { nginxArgs, prepareNginx } from '../../infra/scripts/render-nginx.mjs'
+import { type Child, cpuSeconds, freePort, PROXIED_HEADERS, root, startChild, stopChild, warm } from '../redirect/load.js'
+import { importFromRedirect } from '../redirect/resolve.js'
+
+type Testing = typeof import('@ghostlink/testing')
+type DbPkg = typeof import('@ghostlink/db')
+const { createTestDatabase, cleanRedisPrefix, TEST_REDIS_URL } = await importFromRedirect<Testing>('@ghostlink/testing')
+const { createDb, closeDb, urls } = await importFromRedirect<DbPkg>('@ghostlink/db')
+const { Redis } = await importFromRedirect<typeof import('ioredis')>('ioredis')
+
+const { values: args } = parseArgs({
+  options: {
+    slice: { type: 'string', default: '10' },
+    reps: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '100' },
+    codes: { type: 'string', default: '1000' },
+  },
+})
+const slice = Number(args.slice)
+const reps = Number(args.reps)
+const connections = Number(args.connections)
+const codeCount = Number(args.codes)
+const codes = Array.from({ length: codeCount }, (_, i) => `b${i}`)
+const GOAL = { ratio: 0.5, p99: 3 } // issue 12: ≥ 0.5× the ceiling's req/s, p99 ≤ 3× the ceiling's
+
+if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed (apt-get install -y wrk)')
+
+execFileSync('pnpm', ['turbo', 'run', 'build', '--filter=@ghostlink/redirect...', '--filter=@ghostlink/click-writer...', '--output-logs=errors-only'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+})
+
+const dir = mkdtempSync(join(tmpdir(), 'gl-bench-front-'))
+const tdb = await createTestDatabase()
+const db = createDb(tdb.url, 2)
+const prefix = `glbench-front:${process.pid}:`
+const redis = new Redis(TEST_REDIS_URL)
+const children: Child[] = []
+const nginxes: Array<{ args: string[] }> = []
+let failed = false
+
+try {
+  await run()
+} finally {
+  for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL')
+  for (const n of nginxes) spawnSync('nginx', [...n.args, '-s', 'stop'])
+  redis.disconnect()
+  await closeDb(db)
+  await cleanRedisPrefix(prefix)
+  await tdb.drop()
+  // BENCH_KEEP=1 keeps the logs (nginx's access, error and click logs) for a look
+  if (process.env.BENCH_KEEP) console.log(`kept ${dir}`)
+  else rmSync(dir, { recursive: true, force: true })
+}
+process.exit(failed ? 1 : 0)
+
+async function run() {
+  for (let i = 0; i < codes.length; i += 5000) {
+    await db.insert(urls).values(codes.slice(i, i + 5000).map((c, j) => ({ short_code: c, original_url: `https://example.com/landing/${i + j}` })))
+  }
+  const env = { DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', APP_VERSION: 'bench' }
+  // the replicas as compose runs them (heap caps, hand-off only)
+  const replicaArgs = (process.env.BENCH_REPLICA_NODE_ARGS ?? '--max-old-space-size=96 --max-semi-space-size=4').split(' ').filter(Boolean)
+  const r1 = await startChild('apps/redirect/dist/server.js', { ...env, CLICK_CONSUMER: 'off' }, replicaArgs)
+  const r2 = await startChild('apps/redirect/dist/server.js', { ...env, CLICK_CONSUMER: 'off' }, replicaArgs)
+  children.push(r1, r2)
+
+  const edgePort = await freePort()
+  const edge = prepareNginx(join(dir, 'edge'), {
+    NGINX_LISTEN: `127.0.0.1:${edgePort}`,
+    NGINX_WORKER_PROCESSES: 'auto',
+    NGINX_REDIRECT_CACHE: 'redirect_cache',
+    API_UPSTREAM: `127.0.0.1:${await freePort()}`, // not started: the bench loads the redirect path only
+    REDIRECT_UPSTREAM_1: r1.base.replace('http://', ''),
+    REDIRECT_UPSTREAM_2: r2.base.replace('http://', ''),
+    // one client address sends everything here: the per-IP limit is lifted (its check still runs)
+    RATE_LIMIT_REDIRECT: '100000000r/s',
+    RATE_LIMIT_REDIRECT_BURST: '1000000',
+  })
+  startNginx(nginxArgs(edge))
+  const writer = await startChild('apps/click-writer/dist/server.js', { ...env, EDGE_CLICK_LOG: edge.vars.NGINX_EDGE_CLICK_LOG })
+  children.push(writer)
+  const front = `http://127.0.0.1:${edgePort}`
+
+  // nginx's own limit: the same build, `return 302` and nothing else
+  const limitPort = await freePort()
+  const limitDir = join(dir, 'limit')
+  const limitConf = join(dir, 'limit.conf')
+  spawnSync('mkdir', ['-p', join(limitDir, 'logs')])
+  writeFileSync(
+    limitConf,
+    `worker_processes auto; pid ${limitDir}/nginx.pid; error_log ${limitDir}/logs/error.log warn;
+events { worker_connections 1024; }
+http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${limitDir}/p; fastcgi_temp_path ${limitDir}/f;
+  uwsgi_temp_path ${limitDir}/u; scgi_temp_path ${limitDir}/s;
+  server { listen 127.0.0.1:${limitPort}; location / { return 302 https://example.com/landing; } location = /ready { return 200; } } }
+`,
+  )
+  startNginx(['-p', limitDir, '-c', limitConf, '-e', `${limitDir}/logs/error.log`])
+  const limit = `http://127.0.0.1:${limitPort}`
+
+  const ceiling = await startChild('bench/redirect/ceiling-server.ts', { BENCH_CODES: String(codeCount) })
+  children.push(ceiling)
+  await waitReady(`${front}/edge-health`)
+  await waitReady(`${limit}/ready`)
+  const warmed = await warm(front, codes)
+  await warm(ceiling.base, codes)
+
+  const pgPids = async () => (await db.$client`select pid from pg_stat_activity where datname = current_database()`).map((r) => Number(r.pid))
+  // the front door's CPU by part: the edge, the replicas, the click writer (and shipper), Postgres (its backends)
+  const frontPids = async (): Promise<Record<string, number[]>> => ({
+    nginx: nginxWorkers(edge.vars.NGINX_PID_FILE),
+    replicas: [r1.proc.pid!, r2.proc.pid!],
+    writer: [writer.proc.pid!],
+    postgres: await pgPids(),
+  })
+  type Target = { name: string; base: string; pids: () => Promise<Record<string, number[]>>; front?: boolean }
+  const targets: Target[] = [
+    { name: 'ceiling', base: ceiling.base, pids: async () => ({ fastify: [ceiling.proc.pid!] }) },
+    { name: 'front', base: front, pids: frontPids, front: true },
+    { name: 'limit', base: limit, pids: async () => ({ nginx: nginxWorkers(`${limitDir}/nginx.pid`) }) },
+  ]
+  type Slice = { rps: number; p50: number; p99: number; requests: number; errors: number; cpuUs: number; parts: Record<string, number>; drain?: number }
+  const results = new Map<string, Slice[]>(targets.map((t) => [t.name, []]))
+  for (let rep = 0; rep < reps; rep++) {
+    for (const t of targets) {
+      const pids = await t.pids()
+      const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, sumCpu(v)]))
+      const r = wrk(t.base)
+      // µs of CPU per request answered in the slice, by part (the writer's and Postgres's share of the slice only)
+      const parts = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, ((sumCpu(v) - cpu0[k]!) * 1e6) / r.requests]))
+      const cpuUs = Object.values(parts).reduce((a, b) => a + b, 0)
+      let drain: number | undefined
+      if (t.front) {
+        // the pipeline catches up before the next slice, so the backlog does not slow the others' slices
+        const t0 = performance.now()
+        await drained(edge.vars.NGINX_EDGE_CLICK_LOG)
+        drain = (performance.now() - t0) / 1000
+      }
+      const s = { ...r, cpuUs, parts, drain }
+      results.get(t.name)!.push(s)
+      console.log(
+        `rep ${rep + 1} ${t.name.padEnd(8)} ${s.rps.toFixed(0).padStart(7)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  ${s.cpuUs.toFixed(1)} µs CPU/req (${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})${drain === undefined ? '' : `  drain ${drain.toFixed(1)} s`}${s.errors ? `  ERRORS ${s.errors}` : ''}`,
+      )
+    }
+  }
+
+  // the end: let in-flight answers finish, then every click must be in Postgres
+  await new Promise((r) => setTimeout(r, 1_000))
+  await drained(edge.vars.NGINX_EDGE_CLICK_LOG)
+  const served = await countServed302(edge.vars.NGINX_ACCESS_LOG)
+  const recorded = Number((await db.$client`select count(*) as n from events where event_type = 'redirect'`)[0]!.n)
+  const byReplicas = (await served302(r1.base)) + (await served302(r2.base))
+  const hits = await countLines(edge.vars.NGINX_EDGE_CLICK_LOG)
+  for (const r of [r1, r2]) {
+    const text = await (await fetch(`${r.base}/metrics`)).text()
+    console.log(`replica lookups ${r.base}: ${text.split('\n').filter((l) => /^redirect_(cache|db)_lookups_total|^redirect_latency_seconds_(sum|count)/.test(l)).join('; ')}`)
+  }
+  await Promise.all([stopChild(r1), stopChild(r2)])
+  await stopChild(writer)
+
+  const agg = (name: string) => {
+    const xs = results.get(name)!
+    const requests = xs.reduce((n, s) => n + s.requests, 0)
+    return {
+      rps: xs.reduce((n, s) => n + s.rps, 0) / xs.length,
+      p50: Math.max(...xs.map((s) => s.p50)),
+      p99: Math.max(...xs.map((s) => s.p99)),
+      cpuUs: xs.reduce((n, s) => n + s.cpuUs * s.requests, 0) / requests,
+      parts: Object.fromEntries(Object.keys(xs[0]!.parts).map((k) => [k, xs.reduce((n, s) => n + s.parts[k]! * s.requests, 0) / requests])),
+      errors: xs.reduce((n, s) => n + s.errors, 0),
+      drain: xs.some((s) => s.drain !== undefined) ? xs.reduce((n, s) => n + (s.drain ?? 0), 0) / xs.length : undefined,
+      requests,
+    }
+  }
+  const [c, f, l] = [agg('ceiling'), agg('front'), agg('limit')]
+  const ratio = f.rps / c.rps
+  const p99x = f.p99 / c.p99
+  const clicksOk = recorded === served && served === byReplicas + hits && served >= warmed + f.requests
+  const pass = ratio >= GOAL.ratio && p99x <= GOAL.p99 && clicksOk && f.errors === 0
+  failed = !pass
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  console.log(`\nfront-door bench: wrk 1 thread, ${connections} connections, ${codeCount} codes, browser User-Agent; ${reps} × ${slice} s slices per target, alternating; load average at the end ${load}\n`)
+  console.log(['target'.padEnd(44), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'vs ceiling'.padStart(11), 'µs CPU/req'.padStart(11)].join(' '))
+  const row = (label: string, r: ReturnType<typeof agg>) =>
+    console.log([label.padEnd(44), r.rps.toFixed(0).padStart(8), r.p50.toFixed(1).padStart(7), r.p99.toFixed(1).padStart(7), `${((r.rps / c.rps) * 100).toFixed(0)}%`.padStart(11), r.cpuUs.toFixed(1).padStart(11)].join(' '))
+  row('nginx `return 302` (the edge’s own limit)', l)
+  row('bare fastify 302 from a Map (the ceiling)', c)
+  row('GhostLink through the front door', f)
+  console.log(`\nfront door µs CPU per request by part: ${Object.entries(f.parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`)
+  console.log(
+    `front door: ${(ratio * 100).toFixed(0)}% of the ceiling's req/s (goal ≥ ${GOAL.ratio * 100}%), p99 ${p99x.toFixed(1)}× the ceiling's (goal ≤ ${GOAL.p99}×); ` +
+      `after each slice the pipeline took ${f.drain?.toFixed(1)} s on average to drain`,
+  )
+  console.log(
+    `clicks: ${served} 302s in the front door's access log; ${recorded} redirect events in Postgres; ` +
+      `${byReplicas} answered by the replicas + ${hits} from the edge cache (${((hits / served) * 100).toFixed(1)}%) — ${clicksOk ? 'all recorded once' : 'MISMATCH'}`,
+  )
+  console.log(`${pass ? 'PASS' : 'FAIL'}`)
+  console.log(`\n${JSON.stringify({ bench: 'front', slice, reps, connections, codes: codeCount, load, ceiling: c, front: f, limit: l, ratio, p99x, served, recorded, byReplicas, hits, pass })}`)
+}
+
+function startNginx(a: string[]) {
+  const t = spawnSync('nginx', ['-t', '-q', ...a], { encoding: 'utf8' })
+  if (t.status !== 0) throw new Error(`nginx -t: ${t.stderr}`)
+  const s = spawnSync('nginx', a, { encoding: 'utf8' })
+  if (s.status !== 0) throw new Error(`nginx: ${s.stderr}`)
+  nginxes.push({ args: a })
+}
+
+/** The worker processes of an nginx master (their CPU is the edge's). */
+function nginxWorkers(pidFile: string): number[] {
+  const master = readFileSync(pidFile, 'utf8').trim()
+  return readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+}
+
+function sumCpu(pids: number[]): number {
+  return pids.reduce((n, p) => n + (existsSync(`/proc/${p}`) ? cpuSeconds(p) : 0), 0)
+}
+
+async function waitReady(url: string) {
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`${url} did not answer`)
+}
+
+function wrk(base: string) {
+  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${slice}s`, '--latency', '-s', join(root, 'bench/front/codes.lua'), base], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_CODES: String(codeCount), BENCH_UA: PROXIED_HEADERS['user-agent'], BENCH_REFERER: PROXIED_HEADERS.referer },
+  })
+  const line = out.split('\n').find((l) => l.startsWith('WRK_JSON '))
+  if (!line) throw new Error(`wrk printed no summary:\n${out}`)
+  const j = JSON.parse(line.slice(9)) as Record<string, number>
+  return {
+    rps: j.requests! / (j.duration_us! / 1e6),
+    p50: j.p50_us! / 1000,
+    p99: j.p99_us! / 1000,
+    requests: j.requests!,
+    errors: j.status_errors! + j.connect! + j.read! + j.write! + j.timeout!,
+  }
+}
+
+/** Until the shipper has read the whole edge click log and the writers have emptied the stream (at most 3 min). */
+async function drained(clickLog: string): Promise<void> {
+  const stream = `${prefix}clicks`
+  await new Promise((r) => setTimeout(r, 1_000)) // nginx flushes the click log's buffer every 500 ms
+  for (let i = 0; i < 1800; i++) {
+    const size = existsSync(clickLog) ? statSync(clickLog).size : 0
+    const state = existsSync(`${clickLog}.offset`) ? (JSON.parse(readFileSync(`${clickLog}.offset`, 'utf8')) as { offset: number; pending?: unknown }) : undefined
+    const shipped = size === 0 || (state !== undefined && state.offset === size && state.pending === undefined)
+    if (shipped && (await redis.xlen(stream)) === 0) {
+      // the stream is empty once the writer acked: its last insert committed before that
+      return
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error('the click pipeline did not drain in 3 minutes')
+}
+
+/** 302s in the front door's JSON access log (redirect paths only). */
+async function countServed302(accessLog: string): Promise<number> {
+  let n = 0
+  for await (const line of createInterface({ input: createReadStream(accessLog) })) {
+    if (line.includes('"status":302,') && line.includes('"request":"GET /b')) n++
+  }
+  return n
+}
+
+async function countLines(file: string): Promise<number> {
+  if (!existsSync(file)) return 0
+  let n = 0
+  for await (const _ of createInterface({ input: createReadStream(file) })) n++
+  return n
+}
+
+/** A replica's own count of 302 answers (url_redirects_total{status="302"}). */
+async function served302(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text()
+  return Number(text.match(/url_redirects_total\{[^}]*status="302"[^}]*\} (\d+)/)?.[1] ?? Number.NaN)
+}

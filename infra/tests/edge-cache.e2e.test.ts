@@ -1,0 +1,180 @@
+// The edge micro-cache end to end: real nginx (NGINX_REDIRECT_CACHE on) in front of two redirect replicas that hand
+// clicks off (CLICK_CONSUMER=off), the API, the risk worker (quarantine map) and a click writer that ships the edge's click log, all from source, on a
+// fresh database and Redis prefix. Every click counted once whether a replica or the cache answered it; what a later
+// visitor gets from the cache; deactivation within the documented cache time; quarantine at the edge within 1 s.
+import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
+import { closeDb, createDb, type Db } from '@ghostlink/db'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nginxArgs } from '../scripts/render-nginx.mjs'
+import { type AppProcess, startApp } from './helpers/app-process.js'
+import { type EdgeNginx, startNginx } from './helpers/nginx.js'
+import { freePort, waitFor } from './helpers/ports.js'
+
+const UA_A = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 visitor-A'
+const UA_B = 'Mozilla/5.0 (Macintosh) Safari/17.0 visitor-B'
+// docs/API_REFERENCE.md "Edge micro-cache": a change to a link reaches visitors within 2 s
+const CACHE_TIME_MS = 2_000
+
+type LogLine = { request: string; status: number; cache: string; upstream_addr: string }
+
+// token mode, as deployed: management calls carry the bootstrap admin key; redirects carry none
+const ADMIN_KEY = `gl_e2e-admin-${'k'.repeat(40)}`
+const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` }
+
+describe('edge micro-cache end to end', () => {
+  let db: TestDatabase
+  let pg: Db
+  const sql = (strings: TemplateStringsArray, ...values: unknown[]) => pg.$client(strings, ...(values as never[]))
+  const prefix = testRedisPrefix()
+  let edge: EdgeNginx
+  let apps: AppProcess[] = []
+
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    pg = createDb(db.url, 2)
+    const [api, r1, r2, writer, risk] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()])
+    edge = await startNginx({
+      NGINX_REDIRECT_CACHE: 'redirect_cache',
+      API_UPSTREAM: `127.0.0.1:${api}`,
+      REDIRECT_UPSTREAM_1: `127.0.0.1:${r1}`,
+      REDIRECT_UPSTREAM_2: `127.0.0.1:${r2}`,
+      RATE_LIMIT_REDIRECT: '100000r/s',
+      RATE_LIMIT_API: '100000r/s',
+      RATE_LIMIT_WRITE: '100000r/s',
+    })
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      QUARANTINE_MAP_FILE: edge.vars.QUARANTINE_MAP_FILE,
+      NGINX_RELOAD_CMD: `nginx ${nginxArgs(edge).join(' ')} -s reload`,
+      ROLLBACK_STATE_FILE: `${edge.prefix}/rollback_state.env`,
+      ENABLE_RISK_SCORING: 'false',
+      CLICK_CONSUMER: 'off',
+      GHOSTLINK_ADMIN_KEY: ADMIN_KEY,
+    }
+    apps = await Promise.all([
+      startApp('api', 'apps/api/src/server.ts', api, { ...env, API_PORT: String(api) }),
+      startApp('redirect-1', 'apps/redirect/src/server.ts', r1, { ...env, REDIRECT_PORT: String(r1) }),
+      startApp('redirect-2', 'apps/redirect/src/server.ts', r2, { ...env, REDIRECT_PORT: String(r2) }),
+      startApp('click-writer', 'apps/click-writer/src/server.ts', writer, {
+        ...env,
+        CLICK_WRITER_PORT: String(writer),
+        EDGE_CLICK_LOG: String(edge.vars.NGINX_EDGE_CLICK_LOG),
+      }),
+      // writes the quarantine map and reloads nginx (NGINX_RELOAD_CMD) when the API enqueues a sync
+      startApp('risk', 'apps/risk/src/server.ts', risk, { ...env, RISK_PORT: String(risk) }),
+    ])
+  }, 120_000)
+
+  afterAll(async () => {
+    await Promise.all(apps.map((p) => p.kill('SIGKILL')))
+    await edge?.stop()
+    if (pg) await closeDb(pg)
+    await cleanRedisPrefix(prefix)
+    await db?.drop()
+  }, 60_000)
+
+  const get = async (path: string, init?: RequestInit) => {
+    // a reload (the risk worker syncs the map at start-up) closes idle keep-alive connections: one retry on a new one
+    const send = () => fetch(edge.url + path, { redirect: 'manual', ...init })
+    const res = await send().catch(send)
+    return { status: res.status, headers: res.headers, text: await res.text() }
+  }
+  const shorten = async (url: string, options: object = {}) => {
+    const res = await get('/shorten', { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ original_url: url, ...options }) })
+    expect(res.status, res.text).toBe(201)
+    return JSON.parse(res.text) as { id: number; short_code: string }
+  }
+  const log = () =>
+    edge
+      .accessLog()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as LogLine)
+  const redirectsOf = async (urlId: number) => (await sql`select count(*)::int as n from events where event_type = 'redirect' and url_id = ${urlId}`)[0]!.n as number
+
+  it('answers repeats of a code from the cache, and records every one of them exactly once, with each visitor’s own data', async () => {
+    const link = await shorten('https://example.com/hot?x=1')
+    const seen: Array<{ status: number; location: string | null; headers: string[] }> = []
+    for (let i = 0; i < 30; i++) {
+      const path = i % 2 ? `/r/${link.short_code}` : `/${link.short_code}`
+      const res = await get(path, { headers: { 'user-agent': i < 15 ? UA_A : UA_B, referer: `https://ref.example/${i}` } })
+      seen.push({ status: res.status, location: res.headers.get('location'), headers: [...res.headers.keys()].filter((h) => h !== 'date').sort() })
+    }
+    // the same answer for everyone, cached or not: the link's ids never reach the client
+    expect(new Set(seen.map((s) => JSON.stringify(s)))).toEqual(new Set([JSON.stringify(seen[0])]))
+    expect(seen[0]).toMatchObject({ status: 302, location: 'https://example.com/hot?x=1' })
+    expect(seen[0]!.headers).not.toContain('x-ghostlink-url-id')
+    expect(seen[0]!.headers).toContain('x-ghostlink-version')
+    expect(seen[0]!.headers).toContain('cache-control')
+
+    await waitFor('the edge cache log line', async () => log().filter((l) => l.request.includes(link.short_code)).length === 30)
+    const lines = log().filter((l) => l.request.includes(link.short_code))
+    const hits = lines.filter((l) => l.cache === 'HIT').length
+    expect(hits).toBeGreaterThan(0) // answered by nginx, never seen by a replica
+    expect(lines.filter((l) => l.cache !== 'HIT').every((l) => l.upstream_addr !== '')).toBe(true)
+
+    await waitFor('30 redirect events', async () => (await redirectsOf(link.id)) >= 30, 20_000)
+    await new Promise((r) => setTimeout(r, 1_500)) // nothing more may arrive (a doubled click would)
+    expect(await redirectsOf(link.id)).toBe(30)
+    const rows = await sql`select user_agent, client_ip, status_code from request_fingerprints where short_code = ${link.short_code}`
+    expect(rows).toHaveLength(30)
+    expect(rows.filter((r) => r.user_agent === UA_A)).toHaveLength(15)
+    expect(rows.filter((r) => r.user_agent === UA_B)).toHaveLength(15)
+    expect(rows.every((r) => r.client_ip === '127.0.0.1' && r.status_code === 302)).toBe(true)
+    const refs = await sql`select referrer from events where url_id = ${link.id} and event_type = 'redirect'`
+    expect(new Set(refs.map((r) => r.referrer))).toEqual(new Set(Array.from({ length: 30 }, (_, i) => `https://ref.example/${i}`)))
+  }, 60_000)
+
+  it('never replays a click-limited or query-forwarded answer from the cache', async () => {
+    const limited = await shorten('https://example.com/limited', { max_clicks: 3 })
+    const statuses: number[] = []
+    for (let i = 0; i < 8; i++) statuses.push((await get(`/${limited.short_code}`)).status)
+    expect(statuses).toEqual([302, 302, 302, 410, 410, 410, 410, 410])
+    const forwarded = await shorten('https://example.com/fwd', { forward_query: true })
+    const a = await get(`/${forwarded.short_code}?v=a`)
+    const b = await get(`/${forwarded.short_code}?v=b`)
+    expect([a.headers.get('location'), b.headers.get('location')]).toEqual(['https://example.com/fwd?v=a', 'https://example.com/fwd?v=b'])
+    const lines = log().filter((l) => l.request.includes(limited.short_code) || l.request.includes(forwarded.short_code))
+    expect(lines.filter((l) => l.cache === 'HIT')).toEqual([])
+  }, 30_000)
+
+  it(`a deactivated link answers 410 at the edge within the cache time (${CACHE_TIME_MS} ms), never a cached 404 or 410`, async () => {
+    const link = await shorten('https://example.com/soon-off')
+    expect((await get(`/${link.short_code}`)).status).toBe(302)
+    expect((await get(`/${link.short_code}`)).status).toBe(302) // now cached
+    const off = await get(`/urls/${link.id}`, { method: 'PUT', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ is_active: false }) })
+    expect(off.status, off.text).toBe(200)
+    const since = Date.now()
+    await waitFor('the edge to answer 410', async () => (await get(`/${link.short_code}`)).status === 410, 5_000)
+    // + the polling step and one request's time on a loaded machine
+    expect(Date.now() - since).toBeLessThanOrEqual(CACHE_TIME_MS + 500)
+    // a 410 is never cached: back on, the next request is a 302 again
+    const on = await get(`/urls/${link.id}`, { method: 'PUT', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ is_active: true }) })
+    expect(on.status, on.text).toBe(200)
+    await waitFor('the edge to answer 302', async () => (await get(`/${link.short_code}`)).status === 302, 1_000)
+    expect((await get('/nosuchcode1')).status).toBe(404)
+    expect((await get('/nosuchcode1')).status).toBe(404)
+    const misses = log().filter((l) => l.request === 'GET /nosuchcode1 HTTP/1.1')
+    expect(misses.map((l) => l.cache)).toEqual(['MISS', 'MISS'])
+  }, 30_000)
+
+  it('a quarantined code answers 410 at the edge within 1 s, while its 302 is in the cache', async () => {
+    const link = await shorten('https://example.com/phish')
+    expect((await get(`/${link.short_code}`)).status).toBe(302)
+    expect((await get(`/${link.short_code}`)).status).toBe(302)
+    const q = await get(`/quarantine/${link.short_code}`, {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json', 'x-ghostlink-actor': 'e2e' },
+      body: JSON.stringify({ reason: 'phishing report' }),
+    })
+    expect(q.status, q.text).toBe(201)
+    const since = Date.now()
+    await waitFor('the edge to refuse the code', async () => (await get(`/${link.short_code}`)).status === 410, 2_000)
+    expect(Date.now() - since).toBeLessThan(1_000)
+    const res = await get(`/r/${link.short_code}`)
+    expect(res.status).toBe(410)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+  }, 30_000)
+})
