@@ -14,6 +14,7 @@ import openApiRoutes from './routes/openapi.js'
 import quarantineRoutes from './routes/quarantine.js'
 import shortenRoutes from './routes/shorten.js'
 import urlQrRoutes from './routes/url-qr.js'
+import statsRoutes from './routes/stats.js'
 import urlRiskRoutes from './routes/url-risk.js'
 import urlRoutes from './routes/urls/index.js'
 import dashboardRoutes from './routes/dashboard.js'
@@ -54,6 +55,7 @@ export const api = fp(
     // API keys and /users/me exist in token mode only: open mode is the original's route table (docs/CONTRACT.md#c-1-0)
     if (deps.config.AUTH_MODE === 'token') await app.register(keyRoutes)
     await app.register(openApiRoutes)
+    await app.register(statsRoutes)
 
     app.after(() => addMethodNotAllowed(app, routes))
   },

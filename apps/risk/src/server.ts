@@ -5,6 +5,7 @@ import { createRiskMetrics } from '@ghostlink/metrics'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import { workerApp } from '@ghostlink/worker-kit'
+import { startRetentionWorker } from './retention-worker.js'
 import { refreshRiskGauges } from './telemetry/refresh-risk-gauges.js'
 import { startRiskWorkers } from './worker.js'
 
@@ -20,6 +21,7 @@ redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'))
 const metrics = createRiskMetrics(config.release, config.flags)
 
 const workers = await startRiskWorkers({ config, db, connection: redis, logger, metrics })
+const retention = await startRetentionWorker({ config, db, connection: redis, logger, metrics })
 
 // gauges on a timer, never a table scan per scrape (docs/decisions/rewrite-decisions.md#d-2)
 const refreshGauges = () => refreshRiskGauges(db, metrics, config.flags).catch((err) => logger.warn({ err }, 'gauge refresh failed'))
@@ -37,6 +39,7 @@ closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
   for (const t of timers) clearInterval(t)
   await app.close()
   await workers.close()
+  await retention.close()
   redis.disconnect()
   await closeDb(db)
 })

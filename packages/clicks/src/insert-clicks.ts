@@ -1,21 +1,36 @@
 import type { Db } from '@ghostlink/db'
 import { Click, type ClickBatch, type ClickRecord } from './click-record.js'
+import { buildRollup, countedDays } from './stats/click-rollup.js'
+import { visitorSalt } from './stats/visitor-salt.js'
+import { writeRollup } from './stats/write-rollup.js'
+
+export type InsertClicksOptions = {
+  /** Keep the statistics rollups (default). Off only to measure what they cost (bench/stats). */
+  rollups?: boolean
+}
 
 /**
  * Writes click batches in one transaction (all or nothing, so the caller can ack or retry them together). Each
  * batch id is claimed in `click_batches` first; a batch already written is skipped, which makes every redelivery
  * harmless. A link or owner deleted since the click would fail the foreign keys (23503): the write is then retried
  * once with events of deleted links dropped and deleted owners unset, so one deleted link cannot block the pipeline.
+ * The statistics rollups (packages/clicks/src/stats) are added in the same transaction, so they count each batch once too.
  * Returns the records written.
  */
-export async function insertClicks(db: Db, batches: ClickBatch[]): Promise<number> {
+export async function insertClicks(db: Db, batches: ClickBatch[], opts: InsertClicksOptions = {}): Promise<number> {
   if (batches.length === 0) return 0
+  const salts = opts.rollups === false ? undefined : await saltsOfCountedDays(db)
   try {
-    return await write(db, batches, false)
+    return await write(db, batches, false, salts)
   } catch (err) {
     if ((err as { code?: string }).code !== '23503' && (err as { cause?: { code?: string } }).cause?.code !== '23503') throw err
-    return write(db, batches, true)
+    return write(db, batches, true, salts)
   }
+}
+
+async function saltsOfCountedDays(db: Db): Promise<Map<string, Buffer>> {
+  const days = countedDays()
+  return new Map(await Promise.all(days.map(async (d) => [d, await visitorSalt(db, d)] as const)))
 }
 
 /** One column of the batch as an array (postgres.js sends it as one array parameter). */
@@ -29,7 +44,7 @@ const column = <K extends keyof typeof Click>(records: ClickRecord[], field: K) 
  * and the fixed parameter count keeps one prepared statement (decisions/2026-11-26-click-insert-unnest.md).
  * `timestamp without time zone` holds UTC: the epoch milliseconds are converted in SQL.
  */
-async function write(db: Db, batches: ClickBatch[], checkRefs: boolean): Promise<number> {
+async function write(db: Db, batches: ClickBatch[], checkRefs: boolean, salts: Map<string, Buffer> | undefined): Promise<number> {
   return db.$client.begin(async (tx) => {
     const claimed = await tx<{ batch_id: string }[]>`insert into click_batches (batch_id)
       select unnest(${tx.array(batches.map((b) => b.id))}::text[]) on conflict do nothing returning batch_id`
@@ -59,6 +74,7 @@ async function write(db: Db, batches: ClickBatch[], checkRefs: boolean): Promise
         x.s = 404, x.s = 410, x.s <> 302,
         to_timestamp(x.t / 1000) at time zone 'UTC'
       from x`
+    if (salts) await writeRollup(tx, buildRollup(records, salts), checkRefs)
     return records.length
   })
 }

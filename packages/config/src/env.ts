@@ -104,6 +104,12 @@ export const EnvSchema = z.object({
   EDGE_CLICK_LOG: text(''),
   EDGE_CLICK_LOG_STATE: text(''),
   EDGE_CLICK_LOG_SOURCE: text('edge'),
+  // Raw clicks (redirect events and request fingerprints) are deleted this many days after the click; the statistics
+  // rollups stay. 0 keeps them forever (the original's behaviour). Run hourly by the risk worker (click-retention queue).
+  CLICK_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  // Stored client IPs (fingerprints, redirect events) are cut to their /24 (IPv4) or /48 (IPv6) this many days after
+  // the click. 0 never cuts them.
+  IP_ANONYMIZE_AFTER_DAYS: z.coerce.number().int().min(0).default(30),
 
   // Workers
   PROBE_ALLOW_PRIVATE: flag(false),

@@ -6,6 +6,7 @@ export const QUEUES = {
   canary: 'canary',
   risk: 'risk',
   quarantine: 'quarantine',
+  clickRetention: 'click-retention',
 } as const
 
 export const LinkHealthJob = z.object({ url_id: z.number().int().positive() })
@@ -26,3 +27,6 @@ export const RiskSweepJob = z.object({ sweep: z.literal(true) })
 /** Re-render the quarantine list to the Nginx map file and publish it to the redirect tier. */
 export const QuarantineSyncJob = z.object({ reason: z.string().max(100) })
 export type QuarantineSyncJob = z.infer<typeof QuarantineSyncJob>
+
+/** Scheduled tick of the click-retention queue (apps/risk): delete old raw clicks, cut old IPs, drop old visitor salts. */
+export const ClickRetentionJob = z.object({ sweep: z.literal(true) })

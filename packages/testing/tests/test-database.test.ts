@@ -20,6 +20,12 @@ describe('migrations', () => {
     expect(rows.map((r) => r.table_name)).toEqual([
       'canary_state',
       'click_batches',
+      'click_retention_state',
+      'click_stats_daily',
+      'click_stats_hourly',
+      'click_stats_visitors',
+      'click_visitor_hashes',
+      'click_visitor_salts',
       'events',
       'health_checks',
       'quarantine_audit',

@@ -1,4 +1,4 @@
-import { type Db, events, quarantinedCodes, riskScores, urls } from '@ghostlink/db'
+import { clickStatsHourly, type Db, quarantinedCodes, riskScores, urls } from '@ghostlink/db'
 import { and, desc, eq, gte, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm'
 import { z } from 'zod'
 
@@ -37,7 +37,8 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 /**
  * One page of the dashboard's link list in three indexed queries, whatever the size of the account: the page of
- * links (with quarantine and risk joined), the total for the pager, and the 7-day redirect counts of that page only.
+ * links (with quarantine and risk joined), the total for the pager, and the 7-day click counts of that page only
+ * (hourly rollups).
  * `ownerId` undefined = every link (an admin).
  */
 export async function listDashboardLinks(db: Db, ownerId: number | undefined, q: DashboardLinksQuery) {
@@ -85,16 +86,18 @@ export async function listDashboardLinks(db: Db, ownerId: number | undefined, q:
       .where(filter),
   ])
 
-  const since = new Date(Date.now() - CLICK_WINDOW_DAYS * 86_400_000)
+  // the same hourly rollups as GET /urls/:id/stats (issue 15), so the list and the link page agree; the hour the
+  // window starts in counts whole
+  const since = new Date(Math.floor((Date.now() - CLICK_WINDOW_DAYS * 86_400_000) / 3_600_000) * 3_600_000)
   const ids = rows.map((r) => r.id)
   const clicks =
     ids.length === 0
       ? []
       : await db
-          .select({ url_id: events.url_id, n: sql<number>`count(*)::int` })
-          .from(events)
-          .where(and(inArray(events.url_id, ids), eq(events.event_type, 'redirect'), gte(events.timestamp, since)))
-          .groupBy(events.url_id)
+          .select({ url_id: clickStatsHourly.url_id, n: sql<number>`sum(${clickStatsHourly.clicks})::int` })
+          .from(clickStatsHourly)
+          .where(and(inArray(clickStatsHourly.url_id, ids), gte(clickStatsHourly.hour, since)))
+          .groupBy(clickStatsHourly.url_id)
   const clicksById = new Map(clicks.map((c) => [c.url_id, c.n]))
 
   const items: DashboardLink[] = rows.map((r) => ({

@@ -1,4 +1,4 @@
-import { canaryState, events, quarantineAudit, requestFingerprints, riskScores, urls } from '@ghostlink/db'
+import { canaryState, clickStatsHourly, quarantineAudit, requestFingerprints, riskScores, urls } from '@ghostlink/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_KEY, bearer, buildTokenApp, createUser, quarantine, userKey } from '../helpers/auth.js'
 import type { TestApp } from '../helpers/build-app.js'
@@ -31,12 +31,11 @@ beforeAll(async () => {
     { url_id: ids.badC!, score: 90, tier: 'THREAT', signals: { suspicious_tld: 'top' } },
     { url_id: ids.promoD!, score: 95, tier: 'THREAT', signals: { delete_recreate_pattern: true } },
   ])
-  const now = Date.now()
-  await t.db.insert(events).values([
-    { url_id: ids.promoA!, event_type: 'redirect', timestamp: new Date(now - 3_600_000) },
-    { url_id: ids.promoA!, event_type: 'redirect', timestamp: new Date(now - 6 * 86_400_000) },
-    { url_id: ids.promoA!, event_type: 'redirect', timestamp: new Date(now - 8 * 86_400_000) }, // outside the 7 days
-    { url_id: ids.promoA!, event_type: 'created', timestamp: new Date(now - 3_600_000) }, // not a click
+  const hour = (msAgo: number) => new Date(Math.floor((Date.now() - msAgo) / 3_600_000) * 3_600_000)
+  await t.db.insert(clickStatsHourly).values([
+    { url_id: ids.promoA!, hour: hour(3_600_000), clicks: 2, humans: 1, bots: 1 },
+    { url_id: ids.promoA!, hour: hour(6 * 86_400_000), clicks: 1, humans: 1, bots: 0 },
+    { url_id: ids.promoA!, hour: hour(8 * 86_400_000), clicks: 5, humans: 5, bots: 0 }, // outside the 7 days
   ])
 })
 afterAll(async () => t?.close())
@@ -54,7 +53,7 @@ describe('GET /dashboard/links', () => {
     expect(body.items.map((l: { short_code: string }) => l.short_code)).toEqual(['badC', 'plainB', 'promoA'])
     const promo = body.items.find((l: { short_code: string }) => l.short_code === 'promoA')
     expect(promo).toMatchObject({
-      clicks_7d: 2,
+      clicks_7d: 3,
       risk_tier: 'SAFE',
       risk_score: 10,
       quarantined: false,
