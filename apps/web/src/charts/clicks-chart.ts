@@ -33,7 +33,8 @@ export function clicksChart(points: ChartPoint[], interval: string, caption: str
   const y = (v: number) => PAD.top + innerH - (v / max) * innerH
   const every = Math.ceil(n / 8)
   const parts: string[] = []
-  for (const tick of [0, max / 2, max]) {
+  // a middle line only where it falls on a whole click
+  for (const tick of max % 2 === 0 ? [0, max / 2, max] : [0, max]) {
     const ty = y(tick).toFixed(1)
     parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${ty}" y2="${ty}" class="grid"/>`)
     parts.push(

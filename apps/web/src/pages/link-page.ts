@@ -24,12 +24,12 @@ export type LinkPageData = {
   error?: string
 }
 
-const breakdown = (title: string, rows: Array<{ label: string | null; clicks: number }>) => html`<section class="breakdown">
+const breakdown = (title: string, column: string, rows: Array<{ label: string | null; clicks: number }>) => html`<section class="breakdown">
   <h3>${title}</h3>
   ${
     rows.length === 0
       ? html`<p class="muted">None yet.</p>`
-      : html`<table><thead><tr><th scope="col">${title}</th><th scope="col" class="num">Clicks</th></tr></thead><tbody>
+      : html`<table><thead><tr><th scope="col">${column}</th><th scope="col" class="num">Clicks</th></tr></thead><tbody>
       ${rows.map((r) => html`<tr><td>${r.label ?? '(none)'}</td><td class="num">${r.clicks}</td></tr>`)}
     </tbody></table>`
   }
@@ -55,18 +55,22 @@ ${clicksChart(s.series, s.interval, `Clicks per ${s.interval}, ${RANGES[d.range]
 <div class="breakdowns">
   ${breakdown(
     'Referrers',
+    'Source',
     s.referrers.map((r) => ({ label: r.host, clicks: r.clicks })),
   )}
   ${breakdown(
     'Browsers',
+    'Browser',
     s.browsers.map((r) => ({ label: r.name, clicks: r.clicks })),
   )}
   ${breakdown(
     'Operating systems',
+    'System',
     s.os.map((r) => ({ label: r.name, clicks: r.clicks })),
   )}
   ${breakdown(
     'Devices',
+    'Device',
     s.devices.map((r) => ({ label: r.type, clicks: r.clicks })),
   )}
 </div>
