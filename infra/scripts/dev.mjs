@@ -3,13 +3,15 @@
 // web dashboard, the prober and risk workers from TypeScript source, and a real nginx edge in front of them when nginx is installed.
 // As compose runs them: the replicas hand clicks off (CLICK_CONSUMER=off) and the click writer inserts them; with
 // nginx, its micro-cache answers hot codes and the click writer ships the edge's click log (EDGE_CLICK_LOG).
-// Output is prefixed per process; Ctrl-C / SIGTERM stops everything.
+// Output is prefixed per process; a process that dies is restarted with backoff (supervise.mjs); Ctrl-C / SIGTERM
+// stops everything.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { devNginxVars, nginxArgs, prepareNginx } from './render-nginx.mjs'
+import { isDown, supervise } from './supervise.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const env = process.env
@@ -47,21 +49,33 @@ let stopping = false
 function start(name, cmd, args, extraEnv = {}) {
   const color = colors[children.length % colors.length]
   const tag = `\x1b[${color}m[${name}]\x1b[0m`
-  const child = spawn(cmd, args, { cwd: root, env: { ...base, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] })
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (l) => console.log(`${tag} ${l}`))
-  child.on('exit', (code, signal) => {
-    console.log(`${tag} exited (${signal ?? code})`)
-    if (children.every((c) => c.child.exitCode !== null || c.child.signalCode !== null)) process.exit(stopping ? 0 : 1)
+  const entry = supervise({
+    name,
+    isStopping: () => stopping,
+    log: (line) => console.log(`${tag} ${line}`),
+    spawnChild: () => {
+      const child = spawn(cmd, args, { cwd: root, env: { ...base, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] })
+      for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (l) => console.log(`${tag} ${l}`))
+      return child
+    },
+    onFinalExit: () => {
+      if (children.every(isDown)) process.exit(0)
+    },
   })
-  children.push({ name, child })
-  return child
+  children.push(entry)
+  return entry
 }
 
 function stop(signal) {
   if (stopping) return
   stopping = true
   console.log(`\n[dev] ${signal}: stopping ${children.length} processes`)
+  for (const entry of children) {
+    clearTimeout(entry.pendingRestart)
+    entry.pendingRestart = undefined
+  }
   for (const { child } of children) if (child.exitCode === null) child.kill('SIGTERM')
+  if (children.every(isDown)) process.exit(0)
   setTimeout(() => {
     for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL')
     process.exit(0)

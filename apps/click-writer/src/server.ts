@@ -4,6 +4,7 @@
 import { createClickWriters } from '@ghostlink/clicks'
 import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb } from '@ghostlink/db'
+import { persistenceWarning, redisPersistence } from '@ghostlink/redis'
 import { createRedirectMetrics } from '@ghostlink/metrics'
 import { createRedis, redisKeys } from '@ghostlink/redis'
 import closeWithGrace from 'close-with-grace'
@@ -51,6 +52,11 @@ await app.register(clickWriterApp, { db, redis: writers.redis, metrics, appVersi
 
 writers.start()
 shipper?.start()
+// the stream is the clicks' only copy until they are inserted: say so when Redis would lose it on a restart
+void redisPersistence(writers.redis).then((p) => {
+  const warning = persistenceWarning(p)
+  if (warning) app.log.warn({ redis_persistence: p }, warning)
+})
 closeWithGrace({ delay: 15_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after error')
   await app.close()

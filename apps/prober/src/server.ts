@@ -7,6 +7,7 @@ import Fastify from 'fastify'
 import { workerApp } from '@ghostlink/worker-kit'
 import { refreshCanaryGauges } from './canary/refresh-canary-gauges.js'
 import { allowAll, publicOnly } from './probe/address-policy.js'
+import { cachingResolver, systemResolver } from './probe/guarded-lookup.js'
 import { HostLimiter } from './probe/host-limiter.js'
 import { createProbeAgent } from './probe/probe-agent.js'
 import { refreshDeadGauge } from './probe/refresh-dead-gauge.js'
@@ -22,8 +23,16 @@ const metrics = createProberMetrics(config.release, config.flags)
 
 const policy = config.PROBE_ALLOW_PRIVATE ? allowAll : publicOnly
 if (config.PROBE_ALLOW_PRIVATE) logger.warn('PROBE_ALLOW_PRIVATE is on: the SSRF guard accepts private and loopback destinations')
-const dispatcher = createProbeAgent({ policy, connectTimeoutMs: config.PROBE_CONNECT_TIMEOUT_MS, timeoutMs: config.PROBE_TIMEOUT_MS })
+// one resolver for the pre-connect check and the socket's lookup: DNS time never eats the connect timeout
+const resolve = cachingResolver(systemResolver)
+const dispatcher = createProbeAgent({
+  policy,
+  connectTimeoutMs: config.PROBE_CONNECT_TIMEOUT_MS,
+  timeoutMs: config.PROBE_TIMEOUT_MS,
+  resolver: resolve,
+})
 const probe = {
+  resolve,
   dispatcher,
   policy,
   limiter: new HostLimiter(config.PROBE_PER_HOST_LIMIT),
@@ -43,8 +52,13 @@ await app.register(workerApp, {
   db,
   redis,
   metrics,
+  schedules: workers.scheduleStatus,
   beforeScrape: async () => {
-    await Promise.allSettled([refreshCanaryGauges(db, metrics, config.flags.ENABLE_CANARY_MONITORING), workers.sampleQueues()])
+    await Promise.allSettled([
+      refreshCanaryGauges(db, metrics, config.flags.ENABLE_CANARY_MONITORING),
+      workers.sampleQueues(),
+      workers.scheduleStatus(), // refreshes the shared last-fired gauge for the ScheduleStalled alert
+    ])
   },
 })
 

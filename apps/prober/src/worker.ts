@@ -1,10 +1,10 @@
 import type { Config } from '@ghostlink/config'
 import type { Db } from '@ghostlink/db'
-import { CanaryJob, JOB_NAMES, LinkHealthJob, LinkHealthSweepJob, QUEUES, enqueueProbes, enqueueRisk, upsertSweep } from '@ghostlink/jobs'
+import { CanaryJob, JOB_NAMES, LinkHealthJob, LinkHealthSweepJob, QUEUES, enqueueProbes, enqueueRisk } from '@ghostlink/jobs'
 import { redisKeys } from '@ghostlink/redis'
 import type { ProberMetrics } from '@ghostlink/metrics'
 import { DelayedError, Queue, Worker } from 'bullmq'
-import { instrumentWorker, parseJob as parse, sampleQueueCounts } from '@ghostlink/worker-kit'
+import { createScheduleKeeper, instrumentWorker, parseJob as parse, type Schedule, sampleQueueCounts } from '@ghostlink/worker-kit'
 import type { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
 import { refreshCanaryGauges } from './canary/refresh-canary-gauges.js'
@@ -26,6 +26,8 @@ export type ProberWorkerDeps = {
   probe: ProbeDeps
   /** Register the sweep and canary schedules (off in tests that drive jobs by hand). */
   schedules?: boolean
+  /** How often the schedulers are checked for having vanished from Redis (default: the shortest interval, at most 30 s). */
+  scheduleCheckMs?: number
 }
 
 /** Starts the link-health and canary workers and their schedules; close() finishes running jobs, then disconnects. */
@@ -43,11 +45,27 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
     ? (urlId: number) => enqueueRisk(riskQueue, [{ url_id: urlId, reason: 'health' }])
     : undefined
 
+  const schedules: Schedule[] = [{ queue: linkQueue, id: 'link-health-sweep', everyMs: interval * 1000 }]
+  if (config.flags.ENABLE_CANARY_MONITORING) {
+    schedules.push({ queue: canaryQueue, id: 'canary-sweep', everyMs: config.CANARY_INTERVAL_SECONDS * 1000, jobName: JOB_NAMES.canary })
+  }
+  // re-registers the schedulers after Redis comes back without them (issue 13)
+  const keeper = createScheduleKeeper({
+    redis: connection,
+    firedKey: redisKeys(config.REDIS_PREFIX).scheduleFired,
+    schedules,
+    logger,
+    metrics,
+    checkEveryMs: deps.scheduleCheckMs,
+  })
+  const fired = (id: string) => keeper.fired(id).catch((err) => logger.warn({ err, schedule: id }, 'could not record the sweep'))
+
   const linkWorker = new Worker(
     QUEUES.linkHealth,
     async (job, token) => {
       if (job.name === JOB_NAMES.sweep) {
         parse(LinkHealthSweepJob, job)
+        await fired('link-health-sweep')
         return sweepLinks(job.timestamp + (job.opts.delay ?? 0), {
           db,
           intervalSeconds: interval,
@@ -78,6 +96,7 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
     QUEUES.canary,
     async (job) => {
       parse(CanaryJob, job)
+      await fired('canary-sweep')
       const results = await runCanaries({ db, baseUrl: config.CANARY_BASE_URL, timeoutMs: config.CANARY_TIMEOUT_MS })
       for (const r of results.filter((x) => !x.ok))
         logger.warn({ canary: r.canary, status: r.status, latency: r.latency_seconds }, 'canary failed')
@@ -90,12 +109,8 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
   for (const w of [linkWorker, canaryWorker]) instrumentWorker(w, metrics, logger)
 
   if (deps.schedules !== false) {
-    await upsertSweep(linkQueue, 'link-health-sweep', interval * 1000)
-    if (config.flags.ENABLE_CANARY_MONITORING) {
-      await upsertSweep(canaryQueue, 'canary-sweep', config.CANARY_INTERVAL_SECONDS * 1000, JOB_NAMES.canary)
-    } else {
-      await canaryQueue.removeJobScheduler('canary-sweep')
-    }
+    if (!config.flags.ENABLE_CANARY_MONITORING) await canaryQueue.removeJobScheduler('canary-sweep')
+    await keeper.start()
   }
 
   return {
@@ -103,9 +118,12 @@ export async function startProberWorkers(deps: ProberWorkerDeps) {
     canaryQueue,
     riskQueue,
     workers: [linkWorker, canaryWorker],
+    /** Last fire time and staleness of each schedule, for /health. */
+    scheduleStatus: () => keeper.status(),
     /** Samples queue backlogs for the ghostlink_queue_jobs gauge. */
     sampleQueues: () => sampleQueueCounts([linkQueue, canaryQueue], metrics),
     close: async () => {
+      keeper.stop()
       // worker.close() waits for the jobs in progress; anything not started stays in the queue
       await Promise.all([linkWorker.close(), canaryWorker.close()])
       await Promise.all(queues.map((q) => q.close()))

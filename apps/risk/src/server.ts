@@ -31,7 +31,17 @@ const timers = [setInterval(refreshGauges, GAUGE_REFRESH_MS), setInterval(resync
 void refreshGauges()
 void resyncMap()
 
-await app.register(workerApp, { service: 'risk', db, redis, metrics, beforeScrape: () => workers.sampleQueues().catch(() => {}) })
+await app.register(workerApp, {
+  service: 'risk',
+  db,
+  redis,
+  metrics,
+  schedules: workers.scheduleStatus,
+  // the schedule status refreshes the shared last-fired gauge for the ScheduleStalled alert
+  beforeScrape: async () => {
+    await Promise.allSettled([workers.sampleQueues(), workers.scheduleStatus()])
+  },
+})
 
 closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
   if (err) logger.error({ err }, 'shutting down after error')

@@ -1,11 +1,11 @@
 import type { Config } from '@ghostlink/config'
 import type { Db } from '@ghostlink/db'
-import { JOB_NAMES, QUEUES, QuarantineSyncJob, RiskJob, RiskSweepJob, enqueueQuarantineSync, enqueueRisk, upsertSweep } from '@ghostlink/jobs'
+import { JOB_NAMES, QUEUES, QuarantineSyncJob, RiskJob, RiskSweepJob, enqueueQuarantineSync, enqueueRisk } from '@ghostlink/jobs'
 import { redisKeys } from '@ghostlink/redis'
 import type { RiskMetrics } from '@ghostlink/metrics'
-import { syncQuarantineMap } from '@ghostlink/quarantine'
+import { sharedReloadCoalescer, syncQuarantineMap } from '@ghostlink/quarantine'
 import { Queue, Worker } from 'bullmq'
-import { instrumentWorker, parseJob as parse, sampleQueueCounts } from '@ghostlink/worker-kit'
+import { createScheduleKeeper, instrumentWorker, parseJob as parse, sampleQueueCounts } from '@ghostlink/worker-kit'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 import { scoreUrl } from './jobs/score-url.js'
@@ -20,6 +20,8 @@ export type RiskWorkerDeps = {
   metrics: RiskMetrics
   /** Register the risk schedule (off in tests that drive jobs by hand). */
   schedules?: boolean
+  /** How often the scheduler is checked for having vanished from Redis (default: its interval, at most 30 s). */
+  scheduleCheckMs?: number
 }
 
 /** Starts the risk and quarantine-sync workers and the risk schedule; close() finishes running jobs first. */
@@ -30,7 +32,14 @@ export async function startRiskWorkers(deps: RiskWorkerDeps) {
   const quarantineQueue = new Queue(QUEUES.quarantine, { connection, prefix })
   for (const q of [riskQueue, quarantineQueue]) q.on('error', (err) => logger.error({ err, queue: q.name }, 'queue error'))
 
+  // at most one nginx reload per 5 s however many quarantine changes arrive (issue 13); a late one's failure is logged
+  const reloader = sharedReloadCoalescer(config.NGINX_RELOAD_CMD, {
+    onLateResult: (reload) => {
+      if (reload.ran && !reload.ok) logger.error({ reload }, 'nginx reload command failed')
+    },
+  })
   const syncDeps = {
+    reloader,
     db,
     redis: connection,
     prefix: config.REDIS_PREFIX,
@@ -50,11 +59,21 @@ export async function startRiskWorkers(deps: RiskWorkerDeps) {
   }
 
   const interval = config.RISK_SCHEDULE_SECONDS
+  // re-registers the scheduler after Redis comes back without it (issue 13)
+  const keeper = createScheduleKeeper({
+    redis: connection,
+    firedKey: redisKeys(config.REDIS_PREFIX).scheduleFired,
+    schedules: config.flags.ENABLE_RISK_SCORING ? [{ queue: riskQueue, id: 'risk-sweep', everyMs: interval * 1000 }] : [],
+    logger,
+    metrics,
+    checkEveryMs: deps.scheduleCheckMs,
+  })
   const riskWorker = new Worker(
     QUEUES.risk,
     async (job) => {
       if (job.name === JOB_NAMES.sweep) {
         parse(RiskSweepJob, job)
+        await keeper.fired('risk-sweep').catch((err) => logger.warn({ err }, 'could not record the sweep'))
         return sweepRisk(job.timestamp + (job.opts.delay ?? 0), {
           db,
           intervalSeconds: interval,
@@ -96,23 +115,24 @@ export async function startRiskWorkers(deps: RiskWorkerDeps) {
   for (const w of [riskWorker, quarantineWorker]) instrumentWorker(w, metrics, logger)
 
   if (deps.schedules !== false) {
-    if (config.flags.ENABLE_RISK_SCORING) {
-      await upsertSweep(riskQueue, 'risk-sweep', interval * 1000)
-    } else {
-      await riskQueue.removeJobScheduler('risk-sweep')
-    }
+    if (!config.flags.ENABLE_RISK_SCORING) await riskQueue.removeJobScheduler('risk-sweep')
+    await keeper.start()
   }
 
   return {
     riskQueue,
     quarantineQueue,
     workers: [riskWorker, quarantineWorker],
+    /** Last fire time and staleness of the risk sweep, for /health. */
+    scheduleStatus: () => keeper.status(),
     syncMap,
     sampleQueues: () => sampleQueueCounts([riskQueue, quarantineQueue], metrics),
     close: async () => {
+      keeper.stop()
       // worker.close() lets running jobs finish; waiting jobs stay in the queue for the next copy
       await Promise.all([riskWorker.close(), quarantineWorker.close()])
       await Promise.all([riskQueue.close(), quarantineQueue.close()])
+      await reloader.flush() // a reload still pending applies the last map before we exit
     },
   }
 }

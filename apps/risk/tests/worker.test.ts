@@ -56,7 +56,10 @@ describe('risk worker through BullMQ', () => {
     const row = await waitFor(async () => (await env.db.select().from(riskScores).where(eq(riskScores.url_id, url.id)))[0])
     expect(row).toMatchObject({ score: 70, tier: 'THREAT' })
     // the contract counter of THREAT results, on the registry the risk service serves at /metrics
-    expect(await metrics.registry.getSingleMetricAsString('risk_score_threats_total')).toMatch(/^risk_score_threats_total\{[^}]*\} 1$/m)
+    // the counter moves just after the row is written: wait for it rather than race it
+    const threats = async () => metrics.registry.getSingleMetricAsString('risk_score_threats_total')
+    await waitFor(async () => /^risk_score_threats_total\{[^}]*\} 1$/m.test(await threats()))
+    expect(await threats()).toMatch(/^risk_score_threats_total\{[^}]*\} 1$/m)
     await waitFor(async () => (await env.db.select().from(quarantinedCodes).where(eq(quarantinedCodes.short_code, url.short_code)))[0])
     const text = await waitFor(async () => {
       try {

@@ -1,5 +1,5 @@
 export * from './schema/index.js'
-export { createDb, closeDb, pingDb, type Db } from './client.js'
+export { createDb, closeDb, pingDb, HEALTH_CHECK_TIMEOUT_MS, type Db } from './client.js'
 export { ensureDatabase, runMigrations, migrationsFolder, pendingMigrations } from './migrate.js'
 export * from './queries/index.js'
 export { runSeed, type SeedReport } from './seed/run-seed.js'

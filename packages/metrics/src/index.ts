@@ -1,5 +1,5 @@
 export { createCommonMetrics, type CommonMetrics, type ReleaseLabels } from './common.js'
-export { createQueueMetrics } from './queue.js'
+export { createQueueMetrics, type QueueMetrics } from './queue.js'
 export { createApiMetrics, type ApiMetrics } from './api.js'
 export { createRedirectMetrics, type RedirectMetrics } from './redirect.js'
 export { createProberMetrics, type ProberMetrics } from './prober.js'

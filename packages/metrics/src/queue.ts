@@ -21,5 +21,26 @@ export function createQueueMetrics(registry: Registry) {
       labelNames: ['queue'] as const,
       registers: [registry],
     }),
+    // Scheduled sweeps (issue 13): the ScheduleStalled alert compares these two across every replica.
+    scheduleLastFired: new Gauge({
+      name: 'ghostlink_schedule_last_fired_timestamp_seconds',
+      help: 'Unix time a scheduled sweep last fired (shared through Redis, so every replica reports the latest)',
+      labelNames: ['schedule'] as const,
+      registers: [registry],
+    }),
+    scheduleInterval: new Gauge({
+      name: 'ghostlink_schedule_interval_seconds',
+      help: 'Configured interval of a scheduled sweep',
+      labelNames: ['schedule'] as const,
+      registers: [registry],
+    }),
+    schedulesReasserted: new Counter({
+      name: 'ghostlink_schedule_reasserted_total',
+      help: 'Job schedulers found missing in Redis (a restart without data, a flush) and registered again',
+      labelNames: ['schedule'] as const,
+      registers: [registry],
+    }),
   }
 }
+
+export type QueueMetrics = ReturnType<typeof createQueueMetrics>

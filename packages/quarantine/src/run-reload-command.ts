@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 
-export type ReloadResult = { ran: false } | { ran: true; ok: boolean; exitCode: number | null; output: string }
+/** `deferred`: coalesced into a reload that runs a few seconds later (reload-coalescer.ts). */
+export type ReloadResult = { ran: false; deferred?: true } | { ran: true; ok: boolean; exitCode: number | null; output: string }
 
 /**
  * Runs NGINX_RELOAD_CMD through /bin/sh (e.g. `nginx -s reload` or `docker compose exec -T nginx nginx -s reload`).

@@ -3,7 +3,8 @@ import { invalidateLink, redisKeys } from '@ghostlink/redis'
 import type { Redis } from 'ioredis'
 import { listQuarantine } from './list-quarantine.js'
 import { parseNginxMap, renderNginxMap } from './render-nginx-map.js'
-import { type ReloadResult, runReloadCommand } from './run-reload-command.js'
+import { type ReloadCoalescer, sharedReloadCoalescer } from './reload-coalescer.js'
+import type { ReloadResult } from './run-reload-command.js'
 import { readTextOrNull, writeFileAtomic } from './write-file-atomic.js'
 
 export type SyncQuarantineDeps = {
@@ -14,6 +15,8 @@ export type SyncQuarantineDeps = {
   mapFile: string
   /** NGINX_RELOAD_CMD; empty = no reload */
   reloadCommand: string
+  /** coalesces reloads (default: the process-wide one for this command, at most one reload per 5 s) */
+  reloader?: ReloadCoalescer
 }
 
 export type SyncResult = { codes: number; written: boolean; added: string[]; removed: string[]; reload: ReloadResult }
@@ -37,7 +40,7 @@ export async function syncQuarantineMap(deps: SyncQuarantineDeps): Promise<SyncR
   if (previous === text) return { codes: list.length, written: false, added, removed, reload: { ran: false } }
 
   await writeFileAtomic(deps.mapFile, text)
-  const reload = await runReloadCommand(deps.reloadCommand)
+  const reload = await (deps.reloader ?? sharedReloadCoalescer(deps.reloadCommand)).request(deps.reloadCommand)
   for (const code of [...added, ...removed]) await invalidateLink(deps.redis, deps.prefix, code)
   return { codes: list.length, written: true, added, removed, reload }
 }

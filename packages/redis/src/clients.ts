@@ -26,11 +26,20 @@ export function createBlockingRedis(url: string, name: string): Redis {
 }
 
 /** 'ok' | 'error' (connected but the ping failed) | 'unavailable' (not connected), as /health reports it (docs/CONTRACT.md#c-8-1). */
-export async function redisStatus(redis: Redis | undefined): Promise<'ok' | 'error' | 'unavailable'> {
+export async function redisStatus(redis: Redis | undefined, timeoutMs = 1_000): Promise<'ok' | 'error' | 'unavailable'> {
   if (!isReady(redis)) return 'unavailable'
+  let timer: NodeJS.Timeout | undefined
+  // a server that stopped answering (but whose socket is still open) would hold the health check indefinitely
+  const timeout = new Promise<'error'>((resolve) => {
+    timer = setTimeout(() => resolve('error'), timeoutMs)
+  })
+  const ping = redis.ping().then(
+    (r): 'ok' | 'error' => (r === 'PONG' ? 'ok' : 'error'),
+    (): 'error' => 'error',
+  )
   try {
-    return (await redis.ping()) === 'PONG' ? 'ok' : 'error'
-  } catch {
-    return 'error'
+    return await Promise.race([ping, timeout])
+  } finally {
+    clearTimeout(timer)
   }
 }

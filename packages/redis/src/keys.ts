@@ -20,6 +20,8 @@ export const redisKeys = (prefix: string) => ({
   authFailures: (ip: string) => `${prefix}ratelimit:authfail:${ip}`,
   /** Prefix for BullMQ queues. */
   bull: `${prefix}bull`,
+  /** Unix ms a scheduled sweep last fired (any replica), for /health and the schedule gauges. */
+  scheduleFired: (scheduleId: string) => `${prefix}schedule:fired:${scheduleId}`,
 })
 
 export type RedisKeys = ReturnType<typeof redisKeys>

@@ -3,3 +3,5 @@ export { testRedisPrefix, cleanRedisPrefix, TEST_REDIS_URL } from './test-redis.
 export { createTestEnv, type TestEnv } from './test-env.js'
 export { freePort, waitForValue } from './wait.js'
 export { seededRandom } from './seeded-random.js'
+export { startThrowawayRedis, type ThrowawayRedis, type ThrowawayRedisOptions } from './throwaway-redis.js'
+export { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js'

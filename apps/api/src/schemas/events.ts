@@ -1,4 +1,4 @@
-import { BadRequest, HttpError, type JsonObject, isJsonObject } from '@ghostlink/http'
+import { BadRequest, checkJson, HttpError, hasLoneSurrogate, type JsonObject, isJsonObject } from '@ghostlink/http'
 import { z } from 'zod'
 import { MAX_DB_INT, pageQuery } from './users.js'
 
@@ -42,7 +42,7 @@ export const parseUrlId = (v: unknown): number => {
 export const parseEventType = (v: unknown): string => {
   const r = z.string().transform((s) => s.trim()).pipe(z.string().min(1)).safeParse(v)
   if (!r.success) throw BadRequest('Missing event_type')
-  if (chars(r.data) > 50 || CONTROL.test(r.data)) throw BadRequest('Invalid event_type')
+  if (chars(r.data) > 50 || CONTROL.test(r.data) || hasLoneSurrogate(r.data)) throw BadRequest('Invalid event_type')
   return r.data
 }
 
@@ -53,15 +53,21 @@ export const parseOptionalUserId = (v: unknown): number | null => {
   return r.data
 }
 
-/** details: absent/null or a JSON object (400 without code); jsonb can't hold `\u0000`, so such details are refused. */
+/** How deep `details` may nest; real event details are flat, 5,000 levels made jsonb fail with a 500. */
+export const MAX_DETAILS_DEPTH = 32
+
+/**
+ * details: absent/null or a JSON object (400 without code); jsonb can't hold `\u0000` or a lone surrogate, and deep
+ * nesting overflows it, so such details are 400 `Invalid details`.
+ */
 export const parseDetails = (v: unknown): JsonObject | null => {
   if (v === undefined || v === null) return null
   if (!isJsonObject(v)) throw DetailsNotObject()
-  if (JSON.stringify(v).includes('\\u0000')) throw BadRequest('Invalid details')
+  if (checkJson(v, MAX_DETAILS_DEPTH) !== 'ok') throw BadRequest('Invalid details')
   return v
 }
 
-const Referrer = z.string().refine((s) => chars(s) <= 2048 && !s.includes('\u0000'))
+const Referrer = z.string().refine((s) => chars(s) <= 2048 && !s.includes('\u0000') && !hasLoneSurrogate(s))
 
 /** docs/CONTRACT.md#c-1-13 step 7: top-level `referrer` if truthy, else `details.referrer`; at most 2048 characters. */
 export const parseReferrer = (top: unknown, details: JsonObject | null): string | null => {

@@ -1,4 +1,4 @@
-import { BadRequest, type HttpError, Unprocessable } from '@ghostlink/http'
+import { BadRequest, type HttpError, hasLoneSurrogate, Unprocessable } from '@ghostlink/http'
 import { z } from 'zod'
 import { isReservedCode } from '../urls/reserved-codes.js'
 
@@ -15,14 +15,21 @@ const maxChars = (n: number) => (s: string) => [...s].length <= n
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s)
 
-function isHttpUrl(s: string): boolean {
+function parseHttpUrl(s: string): URL | undefined {
   try {
     const u = new URL(s)
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== ''
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' ? u : undefined
   } catch {
-    return false
+    return undefined
   }
 }
+
+/**
+ * The destination as it is stored and redirected to. `scheme://…` without a backslash is kept as given (the contract
+ * echoes it); any other spelling the URL parser accepts (`https:evil.com`, `http:/evil.com`, `https:\\evil.com`) is stored
+ * in its canonical form, so what a browser does with the Location header is exactly what the validator saw.
+ */
+const canonicalDestination = (s: string, u: URL) => (/^https?:\/\//i.test(s) && !s.includes('\\') ? s : u.href)
 
 /** docs/CONTRACT.md#c-1-2 step 3 + docs/decisions/rewrite-decisions.md#d-2: http(s) with a host, at most 2048 characters. */
 export const OriginalUrl = z
@@ -30,7 +37,16 @@ export const OriginalUrl = z
   .transform((s) => s.trim())
   .refine(maxChars(2048))
   .refine(noControlChars)
-  .refine(isHttpUrl)
+  // a lone surrogate would be percent-encoded as U+FFFD by the URL parser: refused, never silently replaced
+  .refine((s) => !hasLoneSurrogate(s))
+  .transform((s, ctx) => {
+    const u = parseHttpUrl(s)
+    if (!u) {
+      ctx.addIssue({ code: 'custom', message: 'Invalid URL' })
+      return z.NEVER
+    }
+    return { url: canonicalDestination(s, u), hasCredentials: u.username !== '' || u.password !== '' }
+  })
 
 /** docs/decisions/rewrite-decisions.md#d-2: ASCII `[A-Za-z0-9]{1,10}` after trimming, and never a reserved word. */
 export const CustomCode = z
@@ -58,7 +74,7 @@ export const UserIdInput = z
 export const Title = z
   .string()
   .refine(maxChars(255))
-  .refine((s) => !s.includes('\u0000'))
+  .refine((s) => !s.includes('\u0000') && !hasLoneSurrogate(s))
   .nullable()
 
 export const IsActive = z.boolean()
@@ -68,7 +84,15 @@ const OPTION_KEY_NAMES = ['redirect_type', 'forward_query', 'expires_at', 'max_c
 export const UPDATE_KEYS = new Set(['original_url', 'title', 'is_active', 'user_id', ...OPTION_KEY_NAMES])
 export const MUTABLE_KEYS = ['original_url', 'title', 'is_active', ...OPTION_KEY_NAMES] as const
 
-export const parseOriginalUrl = (v: unknown) => parseOr(OriginalUrl, v, () => Unprocessable('Invalid URL'))
+/**
+ * 422 `Invalid URL` as the contract says; then a URL with credentials (`https://paypal.com@evil.example`, a classic
+ * phishing form) is 400: nobody shortens a link to send a password along (issue 13, docs/decisions/2026-11-27-destination-canonical-form.md).
+ */
+export const parseOriginalUrl = (v: unknown): string => {
+  const { url, hasCredentials } = parseOr(OriginalUrl, v, () => Unprocessable('Invalid URL'))
+  if (hasCredentials) throw BadRequest('URL must not contain credentials')
+  return url
+}
 export const parseCustomCode = (v: unknown) => parseOr(CustomCode, v, () => Unprocessable('Invalid short_code'))
 export const parseUserId = (v: unknown) => parseOr(UserIdInput, v, () => BadRequest('Invalid user_id'))
 export const parseTitle = (v: unknown) => parseOr(Title, v, () => BadRequest('Invalid title'))

@@ -1,5 +1,5 @@
 import { parseTimestamp } from '@ghostlink/db'
-import { BadRequest, type JsonObject, NotFound, Unprocessable } from '@ghostlink/http'
+import { BadRequest, hasDeceptiveChars, type JsonObject, NotFound, Unprocessable } from '@ghostlink/http'
 import { z } from 'zod'
 
 export const MAX_DB_INT = 2_147_483_647
@@ -43,16 +43,15 @@ export const parseIdParam = (params: unknown) => {
 
 // docs/CONTRACT.md#c-1-11: non-space/non-@ characters, one @, a dot in the domain part.
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
-// NUL and other control characters can't be stored (Postgres rejects NUL) and are never part of a name.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
-const CONTROL = /[\u0000-\u001f\u007f]/
 const chars = (s: string) => [...s].length
 
 const NonBlank = z.string().transform((s) => s.trim()).pipe(z.string().min(1))
 /** docs/decisions/rewrite-decisions.md#d-2: email format on create and update, at most 255 characters. */
-const Email = z.string().refine((s) => EMAIL.test(s) && chars(s) <= 255 && !CONTROL.test(s))
+// Controls, bidi overrides, zero-width characters and lone surrogates are refused: they can't be stored as sent (NUL,
+// surrogates) or make a name render as another one.
+const Email = z.string().refine((s) => EMAIL.test(s) && chars(s) <= 255 && !hasDeceptiveChars(s))
 /** docs/decisions/rewrite-decisions.md#d-2: at most 100 characters. */
-const Username = z.string().refine((s) => chars(s) <= 100 && !CONTROL.test(s))
+const Username = z.string().refine((s) => chars(s) <= 100 && !hasDeceptiveChars(s))
 /** Fixes docs/CONTRACT.md#c-11-2-9: created_at is accepted only as a real ISO or `YYYY-MM-DD HH:MM:SS` timestamp. */
 const CreatedAt = z.string().transform((s) => parseTimestamp(s)).pipe(z.date())
 

@@ -15,6 +15,21 @@ async function* failIfTruncated(records: AsyncIterable<CsvRecord>, file: { trunc
   if (file.truncated) throw PayloadTooLarge()
 }
 
+// busboy throws a plain Error ("Multipart: Boundary not found", "Unexpected end of form") for a malformed body.
+const InvalidMultipart = () => BadRequest('Invalid multipart body')
+const BOUNDARY = /;\s*boundary=("[^"]+"|[^;\s]+)/i
+
+/** The first part of the upload; a body without a boundary or cut short before its first part is 400, not 500. */
+async function firstPart(req: FastifyRequest) {
+  if (!BOUNDARY.test(String(req.headers['content-type'] ?? ''))) throw InvalidMultipart()
+  try {
+    return await req.file()
+  } catch (err) {
+    if (err instanceof HttpError || typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err
+    throw InvalidMultipart()
+  }
+}
+
 export type BulkImport = { file: string; result: ImportUsersResult }
 
 /** A CSV the parser could not read is the client's fault: 400, never 500. */
@@ -48,7 +63,7 @@ export async function importFromDataDir(db: Db, dataDir: string, rawBody: unknow
 export async function importFromUpload(db: Db, req: FastifyRequest, maxFileBytes: number): Promise<BulkImport> {
   // Refuse an announced oversize body before any row is inserted (multipart framing adds a little on top of the file).
   if (Number(req.headers['content-length'] ?? 0) > maxFileBytes + MULTIPART_OVERHEAD) throw PayloadTooLarge()
-  const part = await req.file()
+  const part = await firstPart(req)
   if (part?.fieldname !== 'file') {
     part?.file.resume() // let the upload finish so the 400 can be sent
     throw BadRequest('Missing file')

@@ -19,6 +19,27 @@ export type Resolver = (hostname: string) => Promise<LookupAddress[]>
 export const systemResolver: Resolver = (hostname) =>
   new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))))
 
+/**
+ * Remembers each answer for `ttlMs` and shares a lookup in flight. The probe resolves and checks a host before it
+ * connects (probe-url.ts), then the socket's lookup gets the same answer from here at once: DNS time never counts
+ * against the connect timeout (a refused host read as DEAD "connect timeout" during busy sweeps, issue 13), and the
+ * check and the connect still use one answer (no rebinding in between).
+ */
+export function cachingResolver(resolver: Resolver, ttlMs = 30_000): Resolver {
+  const cache = new Map<string, { at: number; answer: Promise<LookupAddress[]> }>()
+  return (hostname) => {
+    const hit = cache.get(hostname)
+    if (hit && performance.now() - hit.at < ttlMs) return hit.answer
+    const answer = resolver(hostname)
+    const entry = { at: performance.now(), answer }
+    cache.set(hostname, entry)
+    // failures are not remembered; the map never grows past one sweep's hosts for long
+    answer.catch(() => cache.get(hostname) === entry && cache.delete(hostname))
+    if (cache.size > 10_000) for (const [k, v] of cache) if (performance.now() - v.at >= ttlMs) cache.delete(k)
+    return answer
+  }
+}
+
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void
 
 /**

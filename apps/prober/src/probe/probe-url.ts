@@ -2,7 +2,7 @@ import { isIP } from 'node:net'
 import type { HealthStatus } from '@ghostlink/db'
 import { type Dispatcher, request } from 'undici'
 import type { AddressPolicy } from './address-policy.js'
-import { BlockedAddressError } from './guarded-lookup.js'
+import { BlockedAddressError, type Resolver } from './guarded-lookup.js'
 import type { HostLimiter } from './host-limiter.js'
 
 export type ProbeResult = {
@@ -20,6 +20,11 @@ export type ProbeDeps = {
   timeoutMs: number
   maxRedirects: number
   userAgent?: string
+  /**
+   * The resolver the dispatcher's lookup uses (cachingResolver). Given, each host is resolved and checked before the
+   * connection starts, so a refused host reads REFUSED however slow DNS is, never DEAD "connect timeout".
+   */
+  resolve?: Resolver
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
@@ -101,13 +106,35 @@ class Deadline {
   }
 }
 
-/** Checks a hop before any connection: scheme, and IP literals (which net.connect never passes to the lookup). */
-function checkHop(url: URL, policy: AddressPolicy): void {
+/** Resolves within the probe's timeout; DNS slowness is DEAD "dns timeout", never a connect timeout. */
+async function resolveWithin(resolve: Resolver, host: string, ms: number) {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProbeFailure('DEAD', 'dns timeout')), ms)
+  })
+  try {
+    return await Promise.race([resolve(host), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * Checks a hop before any connection: scheme, IP literals (which net.connect never passes to the lookup) and, with
+ * `deps.resolve`, every address of a host name (the guarded lookup checks the same answer again at connect).
+ */
+async function checkHop(url: URL, deps: ProbeDeps): Promise<void> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ProbeFailure('DEAD', `unsupported scheme ${url.protocol}`)
   const host = url.hostname.replace(/^\[|\]$/g, '')
   if (isIP(host)) {
-    const category = policy(host)
+    const category = deps.policy(host)
     if (category) throw new ProbeFailure('REFUSED', `refused ${host} (${category})`)
+    return
+  }
+  if (!deps.resolve) return
+  for (const a of await resolveWithin(deps.resolve, host, deps.timeoutMs)) {
+    const category = deps.policy(a.address)
+    if (category) throw new BlockedAddressError(host, a.address, category)
   }
 }
 
@@ -146,7 +173,7 @@ export async function probeUrl(target: string, deps: ProbeDeps): Promise<ProbeRe
     let url = new URL(target)
     let chain = 0
     for (;;) {
-      checkHop(url, deps.policy)
+      await checkHop(url, deps)
       const { status, location } = await hop(url, deps, deadline)
       if (REDIRECTS.has(status) && location) {
         if (chain >= deps.maxRedirects) throw new ProbeFailure('DEAD', `more than ${deps.maxRedirects} redirects`)

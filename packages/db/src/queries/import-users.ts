@@ -1,10 +1,15 @@
 import type { Readable } from 'node:stream'
+import { hasDeceptiveChars } from '@ghostlink/http/text'
 import type { Db } from '../client.js'
 import { type CsvRecord, readCsv } from './read-csv.js'
 import { resetIdSequence } from './reset-sequence.js'
 import { parseTimestamp } from './timestamp.js'
 
-export type SkipReason = 'blank username or email' | 'too long or invalid characters' | 'duplicate id, username or email'
+export type SkipReason =
+  | 'blank username or email'
+  | 'too long or invalid characters'
+  | 'id out of range'
+  | 'duplicate id, username or email'
 
 /** One skipped row, for reports (line = CSV line number, header is line 1). */
 export type SkippedUser = { line: number; id: number | null; username: string; reason: SkipReason }
@@ -24,22 +29,25 @@ export type ImportUsersOptions = { rowLimit?: number; batchSize?: number; sample
 
 type UserRow = { line: number; id: number | null; username: string; email: string; created_at: string | null }
 
-const MAX_INT = 2_147_483_647
+/**
+ * The largest explicit id an import may store. `users.id` is a serial (max 2_147_483_647) and the sequence is moved past
+ * every imported id, so an id near the top would leave `POST /users` no ids to hand out. Half the range stays for
+ * generated ids (docs/decisions/2026-11-27-import-id-range.md).
+ */
+export const MAX_IMPORTED_ID = 1_000_000_000
 const chars = (s: string) => [...s].length
-// NUL can't be stored in Postgres text; other control characters have no business in a username or email.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
-const CONTROL = /[\u0000-\u001f\u007f]/
 
 /** docs/CONTRACT.md#c-1-12 per-row rules: trimmed username/email, explicit id when it parses as an int, created_at or now. */
 function toUserRow(record: CsvRecord, line: number): UserRow | SkipReason {
   const username = (record.username ?? '').trim()
   const email = (record.email ?? '').trim()
   if (username === '' || email === '') return 'blank username or email'
-  if (chars(username) > 100 || chars(email) > 255 || CONTROL.test(username) || CONTROL.test(email)) {
+  if (chars(username) > 100 || chars(email) > 255 || hasDeceptiveChars(username) || hasDeceptiveChars(email)) {
     return 'too long or invalid characters'
   }
   const rawId = (record.id ?? '').trim()
-  const id = /^\d+$/.test(rawId) && Number(rawId) > 0 && Number(rawId) <= MAX_INT ? Number(rawId) : null
+  const id = /^\d+$/.test(rawId) && Number(rawId) > 0 ? Number(rawId) : null
+  if (id !== null && id > MAX_IMPORTED_ID) return 'id out of range'
   const created = record.created_at ? parseTimestamp(record.created_at) : undefined
   // Naive UTC for a `timestamp without time zone` column.
   const created_at = created ? created.toISOString().replace('Z', '') : null

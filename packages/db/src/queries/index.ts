@@ -1,4 +1,4 @@
-export { importUsers, importUsersCsv, type ImportUsersOptions, type ImportUsersResult, type SkippedUser } from './import-users.js'
+export { importUsers, importUsersCsv, MAX_IMPORTED_ID, type ImportUsersOptions, type ImportUsersResult, type SkippedUser } from './import-users.js'
 export { readCsv, CsvFormatError, type CsvRecord } from './read-csv.js'
 export { resetIdSequence, type SerialTable } from './reset-sequence.js'
 export { parseTimestamp } from './timestamp.js'
