@@ -1,5 +1,6 @@
 // Sums the vitest JSON reports every workspace package writes (vitest.shared.ts) into one closing line:
-// "tests: N passed, N failed, N skipped". `--clean` removes the reports of a previous run first.
+// "tests: N passed, N failed, N skipped", after listing the screenshots the browser tests saved (apps/web/screenshots).
+// `--clean` removes the reports and screenshots of a previous run first.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -10,10 +11,17 @@ const reports = ['apps', 'packages']
   .map((pkg) => join(pkg, '.vitest-report.json'))
   .filter((file) => existsSync(file))
 
+const screenshots = join(root, 'apps/web/screenshots')
+
 if (process.argv.includes('--clean')) {
   for (const file of reports) rmSync(file)
+  rmSync(screenshots, { recursive: true, force: true })
   process.exit(0)
 }
+
+const shots = existsSync(screenshots) ? readdirSync(screenshots).filter((f) => f.endsWith('.png')).sort() : []
+console.log(`screenshots of the web dashboard (${shots.length}) in apps/web/screenshots/:`)
+for (const shot of shots) console.log(`  apps/web/screenshots/${shot}`)
 
 let passed = 0
 let failed = 0

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Local platform without Docker (`pnpm dev`): migrate, then the API, two redirect replicas, the click writer, the
-// prober and risk workers from TypeScript source, and a real nginx edge in front of them when nginx is installed.
+// web dashboard, the prober and risk workers from TypeScript source, and a real nginx edge in front of them when nginx is installed.
 // As compose runs them: the replicas hand clicks off (CLICK_CONSUMER=off) and the click writer inserts them; with
 // nginx, its micro-cache answers hot codes and the click writer ships the edge's click log (EDGE_CLICK_LOG).
 // Output is prefixed per process; a process that dies is restarted with backoff (supervise.mjs); Ctrl-C / SIGTERM
@@ -24,6 +24,7 @@ const ports = {
   clickWriter: port('CLICK_WRITER_PORT', 9103),
   prober: port('PROBER_PORT', 9101),
   risk: port('RISK_PORT', 9102),
+  web: port('WEB_PORT', 8084),
 }
 const skipMigrate = process.argv.includes('--no-migrate')
 
@@ -100,6 +101,12 @@ const apps = [
   { name: 'click-writer', file: 'apps/click-writer/src/server.ts', env: { CLICK_WRITER_PORT: String(ports.clickWriter) } },
   { name: 'prober', file: 'apps/prober/src/server.ts', env: { PROBER_PORT: String(ports.prober) } },
   { name: 'risk', file: 'apps/risk/src/server.ts', env: { RISK_PORT: String(ports.risk) } },
+  // the dashboard at http://127.0.0.1:<edge>/app/ (or :8084/app/ directly); it calls the API over HTTP
+  {
+    name: 'web',
+    file: 'apps/web/src/server.ts',
+    env: { WEB_PORT: String(ports.web), API_URL: `http://127.0.0.1:${ports.api}`, PUBLIC_BASE_URL: `http://127.0.0.1:${ports.edge}` },
+  },
 ]
 
 let nginxEnv = {}

@@ -60,6 +60,7 @@ describe('docker-compose.yml', () => {
         'redirect-2',
         'redis',
         'risk',
+        'web',
       ].sort(),
     )
   })
@@ -105,6 +106,7 @@ describe('docker-compose.yml', () => {
       'click-writer': ['CLICK_WRITER_PORT', defaults.CLICK_WRITER_PORT],
       prober: ['PROBER_PORT', defaults.PROBER_PORT],
       risk: ['RISK_PORT', defaults.RISK_PORT],
+      web: ['WEB_PORT', defaults.WEB_PORT],
     } as const
     for (const [name, [key, port]] of Object.entries(ports)) {
       const env = services[name]?.environment ?? {}

@@ -15,7 +15,7 @@ let out = ''
 const prefix = testRedisPrefix()
 const dir = mkdtempSync(join(tmpdir(), 'gl-dev-'))
 const ports: Record<string, number> = {}
-const apps = { API_PORT: 'api', REDIRECT_PORT: 'redirect', REDIRECT_PORT_2: 'redirect', CLICK_WRITER_PORT: 'click-writer', PROBER_PORT: 'prober', RISK_PORT: 'risk' }
+const apps = { API_PORT: 'api', REDIRECT_PORT: 'redirect', REDIRECT_PORT_2: 'redirect', CLICK_WRITER_PORT: 'click-writer', PROBER_PORT: 'prober', RISK_PORT: 'risk', WEB_PORT: 'web' }
 const running = (app: string) => existsSync(join(REPO_ROOT, `apps/${app}/src/server.ts`))
 
 const listening = (port: number) =>
@@ -81,6 +81,10 @@ it('serves the API and the redirect tier through the local nginx edge, and stops
   }
   for (const [key, app] of Object.entries(apps))
     if (running(app)) await vi.waitFor(async () => expect(await listening(ports[key] ?? 0), `${app} on ${key}`).toBe(true), { timeout: 60_000, interval: 100 })
+  // the dashboard through the edge's /app/ route
+  const login = await fetch(`${edge}/app/login`)
+  expect(login.status).toBe(200)
+  expect(await login.text()).toMatch(/<h1>Sign in<\/h1>/)
 
   const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)))
   dev.kill('SIGTERM')

@@ -43,7 +43,7 @@ const pushedTags = [/^v\d+\.\d+\.\d+$/, /^sha-[0-9a-f]{7,40}$/]
 const THIRD_PARTY = ['nginxinc/nginx-unprivileged', 'postgres', 'redis']
 
 // ---- the apps, as deploy/k8s runs them ----
-type AppSpec = { image: string; port: number; portVar: string; ready: string }
+type AppSpec = { image: string; port: number; portVar: string; ready: string; db?: false }
 const APPS: Record<string, AppSpec> = {
   redirect: { image: 'redirect', port: 8082, portVar: 'REDIRECT_PORT', ready: '/ready' },
   api: { image: 'api', port: 8081, portVar: 'API_PORT', ready: '/ready' },
@@ -51,7 +51,10 @@ const APPS: Record<string, AppSpec> = {
   // the workers serve /health and /metrics only (packages/worker-kit)
   prober: { image: 'prober', port: 9101, portVar: 'PROBER_PORT', ready: '/health' },
   risk: { image: 'risk', port: 9102, portVar: 'RISK_PORT', ready: '/health' },
+  // the dashboard reads no database (it calls the API), so it neither waits for the migration nor may reach Postgres
+  web: { image: 'web', port: 8084, portVar: 'WEB_PORT', ready: '/ready', db: false },
 }
+const DB_APPS = Object.keys(APPS).filter((name) => APPS[name]!.db !== false)
 
 type Container = {
   name: string
@@ -207,7 +210,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
     expect(imageRepo.exec(migrate.image.split(':')[0]!)?.[1]).toBe('api')
     expect([migrate.workingDir, ...migrate.command!]).toEqual(['/app/packages/db', 'node', 'dist/cli/migrate.js'])
     expect(existsSync(root('packages/db/src/cli/migrate.ts'))).toBe(true)
-    for (const name of Object.keys(APPS)) {
+    for (const name of DB_APPS) {
       const wait = podSpec(find(objs, 'Deployment', name)).initContainers?.find((c) => c.name === 'wait-migrated')
       expect(wait, name).toBeTruthy()
       expect([wait!.workingDir, ...wait!.command!], name).toEqual(['/app/packages/db', 'node', 'dist/cli/wait-migrated.js'])
@@ -307,7 +310,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
     }
   })
 
-  it('lets only the edge reach the redirect and API pods (plus Prometheus on the metrics port), and keeps the edge away from the datastores', () => {
+  it('lets only the edge reach the redirect, API and web pods (plus Prometheus on the metrics port, and the web on the API), and keeps the edge away from the datastores', () => {
     const policies = objs.filter((o) => o.kind === 'NetworkPolicy')
     const deny = policies.find((p) => Object.keys(p.spec.podSelector).length === 0 && p.spec.policyTypes.includes('Ingress') && !p.spec.ingress)
     expect(deny, 'default-deny ingress').toBeTruthy()
@@ -321,7 +324,9 @@ describe.each(overlays)('overlay %s', (overlay) => {
       const sel = p.spec.podSelector as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] }
       return matches(sel, labels) && (sel.matchExpressions ?? []).every((e) => e.operator === 'In' && e.values.includes(labels[e.key] ?? ''))
     }
-    for (const name of ['redirect', 'api']) {
+    const webLabels = podLabels(find(objs, 'Deployment', 'web'))
+    const isWeb = (peer: Peer) => !peer.namespaceSelector && matches(peer.podSelector, webLabels) && !!peer.podSelector?.matchLabels
+    for (const name of ['redirect', 'api', 'web']) {
       const labels = podLabels(find(objs, 'Deployment', name))
       const rules = policies.filter((p) => p.spec.policyTypes.includes('Ingress') && selects(p, labels)).flatMap((p) => p.spec.ingress ?? [])
       expect(rules.length, name).toBeGreaterThan(0)
@@ -329,7 +334,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
       for (const rule of rules as { from?: Peer[] }[]) {
         expect(rule.from, `${name}: a rule without 'from' admits everyone`).toBeTruthy()
         for (const peer of rule.from!) {
-          expect(isEdge(peer) || isPrometheus(peer), `${name} admits ${JSON.stringify(peer)}`).toBe(true)
+          expect(isEdge(peer) || isPrometheus(peer) || (name === 'api' && isWeb(peer)), `${name} admits ${JSON.stringify(peer)}`).toBe(true)
           fromEdge ||= isEdge(peer)
         }
       }
@@ -339,11 +344,12 @@ describe.each(overlays)('overlay %s', (overlay) => {
     const egress = policies.filter((p) => p.spec.policyTypes.includes('Egress') && selects(p, edgeLabels)).flatMap((p) => p.spec.egress)
     expect(egress.length).toBeGreaterThan(0)
     const reachable = egress.flatMap((r: { to: Peer[] }) => r.to.map((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']))
-    expect(reachable.sort()).toEqual(['api', 'kube-system', 'redirect'])
+    expect(reachable.sort()).toEqual(['api', 'kube-system', 'redirect', 'web'])
     // the edge carries no datastore-client label, every app and the migration do
     expect(edgeLabels['ghostlink.io/db-client']).toBeUndefined()
     expect(edgeLabels['ghostlink.io/redis-client']).toBeUndefined()
-    for (const name of Object.keys(APPS)) {
+    expect(podLabels(find(objs, 'Deployment', 'web'))['ghostlink.io/db-client']).toBeUndefined()
+    for (const name of DB_APPS) {
       expect(podLabels(find(objs, 'Deployment', name))['ghostlink.io/db-client'], name).toBe('true')
       expect(podLabels(find(objs, 'Deployment', name))['ghostlink.io/redis-client'], name).toBe('true')
     }
@@ -419,6 +425,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
     expect(envOf(nginx, 'API_UPSTREAM')?.value).toBe(`api:${APPS.api!.port}`)
     expect(envOf(nginx, 'REDIRECT_UPSTREAM_1')?.value).toBe(`redirect:${APPS.redirect!.port}`)
     expect(envOf(nginx, 'REDIRECT_UPSTREAM_2')?.value).toBe(`redirect:${APPS.redirect!.port}`)
+    expect(envOf(nginx, 'WEB_UPSTREAM')?.value).toBe(`web:${APPS.web!.port}`)
     // every template variable is set (the image's envsubst would leave an unset one in the config)
     const vars = [...cm.data!['nginx.conf.template']!.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]!)
     for (const v of new Set(vars)) expect(envOf(nginx, v), v).toBeTruthy()

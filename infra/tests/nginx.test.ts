@@ -63,12 +63,14 @@ describe('edge in front of stub upstreams', () => {
   let api: Stub
   let r1: Stub
   let r2: Stub
+  let web: Stub
   let edge: EdgeNginx
 
   beforeAll(async () => {
-    ;[api, r1, r2] = await Promise.all([startStub('api'), startStub('redirect-1'), startStub('redirect-2')])
+    ;[api, r1, r2, web] = await Promise.all([startStub('api'), startStub('redirect-1'), startStub('redirect-2'), startStub('web')])
     edge = await startNginx({
       API_UPSTREAM: api.address,
+      WEB_UPSTREAM: web.address,
       REDIRECT_UPSTREAM_1: r1.address,
       REDIRECT_UPSTREAM_2: r2.address,
       // tight write limit so the 429 is reachable in a test; reads stay loose (this file sends ~150 API reads)
@@ -79,7 +81,7 @@ describe('edge in front of stub upstreams', () => {
   })
   afterAll(async () => {
     await edge?.stop()
-    await Promise.all([api, r1, r2].map((s) => s?.close()))
+    await Promise.all([api, r1, r2, web].map((s) => s?.close()))
   })
 
   it.each([
@@ -87,6 +89,11 @@ describe('edge in front of stub upstreams', () => {
     ['/r/abc123', 'redirect'],
     ['/Code_with-dash', 'redirect'],
     ['/urls', 'api'],
+    ['/app', 'web'],
+    ['/app/', 'web'],
+    ['/app/links/5?range=7d', 'web'],
+    ['/app/static/app.css', 'web'],
+    ['/apples', 'redirect'],
     ['/urls/5', 'api'],
     ['/urls/abc123', 'api'],
     ['/users?page=2', 'api'],
@@ -113,7 +120,7 @@ describe('edge in front of stub upstreams', () => {
     expect(echo.url).toBe(path)
   })
 
-  it('sends every reserved word of the API (apps/api/src/urls/reserved-codes.ts) to the API, never the redirect pool', async () => {
+  it('sends every reserved word of the API (apps/api/src/urls/reserved-codes.ts) to the API (`app`: the web dashboard), never the redirect pool', async () => {
     const source = (p: string) => readFileSync(join(REPO_ROOT, p), 'utf8')
     const list = (text: string, from: string) => [...(text.split(from)[1]?.split(']')[0] ?? '').matchAll(/'([a-z-]+)'/g)].map((m) => m[1])
     const reserved = list(source('apps/api/src/urls/reserved-codes.ts'), 'new Set([')
@@ -121,7 +128,7 @@ describe('edge in front of stub upstreams', () => {
     for (const word of [...reserved, ...CANARIES].filter((w) => w !== 'metrics')) {
       for (const path of [`/${word}`, `/${word?.toUpperCase()}`]) {
         const res = await get(edge.url + path)
-        expect((JSON.parse(res.text) as Echo).upstream, path).toBe('api')
+        expect((JSON.parse(res.text) as Echo).upstream, path).toBe(word === 'app' ? 'web' : 'api')
       }
     }
   })

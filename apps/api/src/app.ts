@@ -17,6 +17,7 @@ import urlQrRoutes from './routes/url-qr.js'
 import statsRoutes from './routes/stats.js'
 import urlRiskRoutes from './routes/url-risk.js'
 import urlRoutes from './routes/urls/index.js'
+import dashboardRoutes from './routes/dashboard.js'
 import eventRoutes from './routes/events.js'
 import usersBulkRoutes from './routes/users-bulk.js'
 import userRoutes from './routes/users.js'
@@ -50,6 +51,7 @@ export const api = fp(
     await app.register(usersBulkRoutes)
     await app.register(eventRoutes)
     await app.register(quarantineRoutes)
+    await app.register(dashboardRoutes)
     // API keys and /users/me exist in token mode only: open mode is the original's route table (docs/CONTRACT.md#c-1-0)
     if (deps.config.AUTH_MODE === 'token') await app.register(keyRoutes)
     await app.register(openApiRoutes)

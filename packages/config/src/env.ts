@@ -133,6 +133,14 @@ export const EnvSchema = z.object({
   QUARANTINE_CONFIGMAP_KEY: text('blocked_codes.conf'),
   QUARANTINE_PUBLISH_INTERVAL_SECONDS: positiveInt(10),
   QUARANTINE_PUBLISHER_PORT: port(9104),
+
+  // Web dashboard (apps/web, served at /app/ behind the edge): it calls the API over HTTP with the signed-in user's
+  // key, kept server-side in a session (Redis under REDIS_PREFIX; `memory` only for a single process without Redis).
+  // The short links it shows and copies use PUBLIC_BASE_URL (above).
+  WEB_PORT: port(8084),
+  API_URL: text('http://127.0.0.1:8081').pipe(z.string().url()),
+  WEB_SESSION_STORE: text('redis').pipe(z.enum(['redis', 'memory'])),
+  WEB_SESSION_TTL_SECONDS: positiveInt(8 * 3600),
 })
 
 export type Env = z.infer<typeof EnvSchema>

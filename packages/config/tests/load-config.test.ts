@@ -39,6 +39,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ ENABLE_RISK_SCORING: value }).flags.ENABLE_RISK_SCORING).toBe(expected)
   })
 
+  it('configures the web dashboard: port, the API it calls, sessions in Redis by default', () => {
+    const c = loadConfig({})
+    expect([c.WEB_PORT, c.API_URL, c.PUBLIC_BASE_URL, c.WEB_SESSION_STORE, c.WEB_SESSION_TTL_SECONDS]).toEqual([
+      8084,
+      'http://127.0.0.1:8081',
+      'http://localhost:8080',
+      'redis',
+      28_800,
+    ])
+    expect(loadConfig({ WEB_SESSION_STORE: 'memory', API_URL: 'http://api:8081' })).toMatchObject({
+      WEB_SESSION_STORE: 'memory',
+      API_URL: 'http://api:8081',
+    })
+    expect(() => loadConfig({ WEB_SESSION_STORE: 'cookie' })).toThrow(/WEB_SESSION_STORE/)
+    expect(() => loadConfig({ API_URL: 'not a url' })).toThrow(/API_URL/)
+  })
+
   it('prefers a valid DATABASE_URL and falls back to the parts when it is not one', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5433/x' }).databaseUrl).toBe('postgres://u@db:5433/x')
     expect(loadConfig({ DATABASE_URL: 'nonsense', DATABASE_NAME: 'gl', DATABASE_HOST: 'pg' }).databaseUrl).toBe(

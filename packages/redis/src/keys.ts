@@ -12,6 +12,8 @@ export const redisKeys = (prefix: string) => ({
   linkClicks: (urlId: number) => `${prefix}limit:${urlId}`,
   /** Stream of click and fingerprint records handed off by the redirect tier. */
   clickStream: `${prefix}clicks`,
+  /** A web dashboard session (apps/web): the signed-in key and CSRF token, with the session's TTL. */
+  webSession: (id: string) => `${prefix}web:session:${id}`,
   /** Prefix of the API's per-key request counters (@fastify/rate-limit's Redis store appends `<key id>:r|w`). */
   keyRateLimit: `${prefix}ratelimit:key:`,
   /** Failed authentications from one client IP in the current window. */

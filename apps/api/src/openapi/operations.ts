@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { QR_DEFAULT_SIZE, QR_MAX_SIZE, QR_MIN_SIZE } from '../schemas/qr.js'
 import { CANARIES } from '@ghostlink/db'
+import { DASHBOARD_OPERATIONS } from './dashboard-operations.js'
 import * as S from './schemas.js'
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
@@ -440,6 +441,7 @@ export const OPERATIONS: Operation[] = [
       [400, 'Invalid referrer'],
     ],
   },
+  ...DASHBOARD_OPERATIONS,
   {
     method: 'get',
     path: '/openapi.json',

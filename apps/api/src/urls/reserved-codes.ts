@@ -20,6 +20,8 @@ export const RESERVED_CODES: ReadonlySet<string> = new Set([
   'quarantine',
   'favicon',
   'robots',
+  // the web dashboard's path at the edge (apps/web, /app/)
+  'app',
   ...CANARIES,
 ])
 

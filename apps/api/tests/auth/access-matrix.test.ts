@@ -70,6 +70,11 @@ const rows: Row[] = [
   { route: 'PATCH /urls/:id', path: (s) => `/urls/${s.link.id}`, body: () => ({ title: 'new' }), expect: OWNED(200) },
   { route: 'DELETE /urls/:id', path: (s) => `/urls/${s.link.id}`, expect: OWNED(200) },
   { route: 'GET /urls/:id/risk', path: (s) => `/urls/${s.link.id}/risk`, expect: OWNED(200) },
+  // the dashboard's reads (apps/web): a user key sees its own links whatever user_id says; the rest is for operators
+  { route: 'GET /dashboard/links', path: (s) => `/dashboard/links?user_id=${s.user}`, expect: OWNED(200, 200) },
+  { route: 'GET /dashboard/quarantine-audit', path: () => '/dashboard/quarantine-audit', expect: ADMIN_ONLY(200) },
+  { route: 'GET /dashboard/risk-links', path: () => '/dashboard/risk-links', expect: ADMIN_ONLY(200) },
+  { route: 'GET /dashboard/ops', path: () => '/dashboard/ops', expect: ADMIN_ONLY(200) },
   { route: 'GET /urls/:id/stats', path: (s) => `/urls/${s.link.id}/stats`, expect: OWNED(200) },
   { route: 'GET /stats', path: () => '/stats', expect: ADMIN_ONLY(200) },
   { route: 'GET /users/me/stats', path: () => '/users/me/stats', expect: OWNED(200, 200) },

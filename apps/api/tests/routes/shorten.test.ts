@@ -122,13 +122,26 @@ describe('POST /shorten', () => {
     expect(res.headers['x-ghostlink-version']).toBe('v1-dev')
   })
 
-  it.each(['health', 'HEALTH', 'metrics', 'users', 'urls', 'events', 'shorten', 'r', 'R', 'docs', 'ready', 'quarantine', 'openapi'])(
-    'refuses the reserved word %s as a custom code (docs/decisions/rewrite-decisions.md#d-2)',
-    async (code) => {
-      const res = await post({ original_url: 'https://x.io', short_code: code })
-      expect([res.statusCode, res.json().error]).toEqual([422, 'Invalid short_code'])
-    },
-  )
+  it.each([
+    'health',
+    'HEALTH',
+    'metrics',
+    'users',
+    'urls',
+    'events',
+    'shorten',
+    'r',
+    'R',
+    'docs',
+    'ready',
+    'quarantine',
+    'openapi',
+    'app',
+    'App',
+  ])('refuses the reserved word %s as a custom code (docs/decisions/rewrite-decisions.md#d-2)', async (code) => {
+    const res = await post({ original_url: 'https://x.io', short_code: code })
+    expect([res.statusCode, res.json().error]).toEqual([422, 'Invalid short_code'])
+  })
 
   it('answers 409 for a custom code already used, even by an inactive URL, and writes nothing', async () => {
     await t.db.insert(urls).values({ short_code: 'gone1', original_url: 'https://old.io', is_active: false })

@@ -2,7 +2,7 @@ import type { FeatureFlags } from '@ghostlink/config'
 import { type Db, quarantinedCodes, riskScores } from '@ghostlink/db'
 import type { RiskMetrics } from '@ghostlink/metrics'
 import { sql } from 'drizzle-orm'
-import { computeSuspiciousClients } from './suspicious-clients.js'
+import { computeSuspiciousClients } from '@ghostlink/scoring'
 
 type Gauges = Pick<
   RiskMetrics,

@@ -4,7 +4,7 @@ import { createRiskMetrics } from '@ghostlink/metrics'
 import { like } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { refreshRiskGauges } from '../../src/telemetry/refresh-risk-gauges.js'
-import { computeSuspiciousClients } from '../../src/telemetry/suspicious-clients.js'
+import { computeSuspiciousClients } from '@ghostlink/scoring'
 import { createTestEnv, insertUrl, type TestEnv } from '../helpers/test-env.js'
 
 type Row = typeof requestFingerprints.$inferInsert

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clientScore } from '../../src/telemetry/client-score.js'
+import { clientScore } from '../../src/clients/client-score.js'
 
 describe('clientScore (docs/CONTRACT.md#c-4-4)', () => {
   it.each([

@@ -1,0 +1,58 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
+
+export type AppProcess = { name: string; url: string; output: () => string; stop: () => Promise<void> }
+
+async function waitUntil(what: string, check: () => Promise<boolean>, ms: number) {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+/** Starts apps/<dir>/src/server.ts from source as `pnpm dev` does, and waits for its /health to answer. */
+export async function startApp(name: string, dir: string, port: number, env: Record<string, string>): Promise<AppProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', `apps/${dir}/src/server.ts`], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = () => child.exitCode !== null || child.signalCode !== null
+  const url = `http://127.0.0.1:${port}`
+  try {
+    await waitUntil(
+      `${name} /health`,
+      async () => {
+        if (exited()) throw new Error('exited')
+        const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) })
+        await res.arrayBuffer()
+        return true
+      },
+      60_000,
+    )
+  } catch (err) {
+    child.kill('SIGKILL')
+    throw new Error(`${name} did not start: ${String(err)}\n${out}`)
+  }
+  return {
+    name,
+    url,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited()) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref()
+      }),
+  }
+}
+
+export { waitUntil }
