@@ -9,6 +9,7 @@ import { nginxArgs } from '../scripts/render-nginx.mjs'
 import { type AppProcess, startApp } from './helpers/app-process.js'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
 import { freePort } from './helpers/ports.js'
+import { ADMIN, ADMIN_KEY } from './helpers/admin-key.js'
 
 const UA_A = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 visitor-A'
 const UA_B = 'Mozilla/5.0 (Macintosh) Safari/17.0 visitor-B'
@@ -17,9 +18,6 @@ const CACHE_TIME_MS = 2_000
 
 type LogLine = { request: string; status: number; cache: string; upstream_addr: string }
 
-// token mode, as deployed: management calls carry the bootstrap admin key; redirects carry none
-const ADMIN_KEY = `gl_e2e-admin-${'k'.repeat(40)}`
-const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` }
 
 describe('edge micro-cache end to end', () => {
   let db: TestDatabase

@@ -9,11 +9,10 @@ import { renderNginxMap } from '@ghostlink/quarantine'
 import { type AppProcess, startApp } from './helpers/app-process.js'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
 import { freePort } from './helpers/ports.js'
+import { ADMIN, ADMIN_KEY } from './helpers/admin-key.js'
 
 const QUARANTINE_BODY = { error: 'This short code has been quarantined due to suspicious activity' }
 const DESTINATION = 'https://example.com/landing?x=1'
-const ADMIN_KEY = `gl_e2e-admin-${'k'.repeat(40)}`
-const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` }
 
 describe('edge end to end', () => {
   let db: TestDatabase

@@ -9,6 +9,7 @@ import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { type AppProcess, startApp } from './helpers/app-process.js'
 import { freePort } from './helpers/ports.js'
+import { ADMIN_KEY } from './helpers/admin-key.js'
 
 let tdb: TestDatabase
 let db: Db
@@ -16,7 +17,6 @@ let api: AppProcess
 let redirect: AppProcess
 let risk: AppProcess
 const prefix = testRedisPrefix()
-const ADMIN_KEY = `gl_e2e-admin-${'k'.repeat(40)}`
 const dir = mkdtempSync(join(tmpdir(), 'gl-ghost-probe-'))
 
 beforeAll(async () => {

@@ -5,12 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type AppProcess, startApp } from './helpers/app-process.js'
 import { type EdgeNginx, startNginx } from './helpers/nginx.js'
 import { freePort } from './helpers/ports.js'
+import { ADMIN, ADMIN_KEY } from './helpers/admin-key.js'
 
 type UrlObject = { id: number; short_code: string } & Record<string, unknown>
 
-// token mode, as deployed: the management calls carry the bootstrap admin key
-const ADMIN_KEY = `gl_e2e-admin-${'k'.repeat(40)}`
-const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` }
 
 describe('link options through the edge, two replicas', () => {
   let db: TestDatabase

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../../src/app.js'
 import { fastifyOptions } from '../../src/fastify-options.js'
+import { ADMIN_KEY, bearer } from '../helpers/auth.js'
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0'
 const BOT = 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)'
@@ -16,8 +17,7 @@ const today = Math.floor(Date.now() / DAY) * DAY
 const iso = (ms: number) => new Date(ms).toISOString()
 
 // The API without Redis, in token mode: the admin key reads everything, the owner's own key its /users/me/stats.
-const ADMIN_KEY = `gl_stats-admin-${'k'.repeat(40)}`
-const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` }
+const ADMIN = bearer(ADMIN_KEY)
 describe('stats routes', () => {
   let tdb: TestDatabase
   let db: Db
