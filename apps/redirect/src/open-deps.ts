@@ -1,5 +1,5 @@
 import type { Config } from '@ghostlink/config'
-import { closeDb, createDb } from '@ghostlink/db'
+import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { createClickLimiter, createLinkLookup } from '@ghostlink/links'
 import { createBlockingRedis, createRedis } from '@ghostlink/redis'
 import { createRedirectMetrics } from '@ghostlink/metrics'
@@ -16,8 +16,13 @@ export type OpenedDeps = RedirectAppOptions & {
  * Opens the connections the redirect tier needs and wires lookup, click pipeline and metrics. Used by server.ts
  * and by the tests, so both run the same wiring (it would usually sit in server.ts; shared here to test it).
  */
-export async function openDeps(config: Config, log: FastifyBaseLogger, overrides: { claimIdleMs?: number } = {}): Promise<OpenedDeps> {
-  const db = createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
+export async function openDeps(
+  config: Config,
+  log: FastifyBaseLogger,
+  // db: a pool shared with the rest of a process (apps/standalone); left open by close()
+  overrides: { claimIdleMs?: number; db?: Db } = {},
+): Promise<OpenedDeps> {
+  const db = overrides.db ?? createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
   const redis = createRedis(config.REDIS_URL, 'ghostlink-redirect')
   const subscriber = createBlockingRedis(config.REDIS_URL, 'ghostlink-redirect-sub')
   const consumerRedis = createBlockingRedis(config.REDIS_URL, 'ghostlink-redirect-clicks')
@@ -63,7 +68,7 @@ export async function openDeps(config: Config, log: FastifyBaseLogger, overrides
       await lookup.close()
       subscriber.disconnect()
       redis.disconnect()
-      await closeDb(db)
+      if (!overrides.db) await closeDb(db)
     },
   }
 }

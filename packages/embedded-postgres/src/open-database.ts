@@ -1,0 +1,45 @@
+import type { Config } from '@ghostlink/config'
+import { startEmbeddedPostgres } from './embedded-postgres.js'
+
+export type OpenedDatabase = {
+  /** postgres:// URL to connect to */
+  url: string
+  embedded: boolean
+  /** Connections a process may open to it: the embedded one serves a single client connection. */
+  poolMax: number
+  /** For the start-up log: where the data is, never a password. */
+  description: string
+  /** Closes the embedded database (a no-op for a server). */
+  close(): Promise<void>
+}
+
+/** Host, port and database of a server URL, without the credentials. */
+const describeServer = (url: string) => {
+  const u = new URL(url)
+  return `Postgres server ${u.hostname}:${u.port || '5432'}${u.pathname}`
+}
+
+/**
+ * The database this environment configures: a Postgres server when DATABASE_URL or a DATABASE_* location variable
+ * is set, else the embedded one in GHOSTLINK_DATA_DIR (started in this process; one process per directory).
+ * Used by the one-process entry (`pnpm start`) and by the CLIs that must reach the same data (`pnpm seed`, `pnpm keys`).
+ */
+export async function openConfiguredDatabase(config: Pick<Config, 'configured' | 'databaseUrl' | 'GHOSTLINK_DATA_DIR' | 'DATABASE_POOL_MAX'>): Promise<OpenedDatabase> {
+  if (config.configured.database === 'server') {
+    return {
+      url: config.databaseUrl,
+      embedded: false,
+      poolMax: config.DATABASE_POOL_MAX,
+      description: describeServer(config.databaseUrl),
+      close: async () => {},
+    }
+  }
+  const pg = await startEmbeddedPostgres({ dataDir: config.GHOSTLINK_DATA_DIR })
+  return {
+    url: pg.url,
+    embedded: true,
+    poolMax: 1,
+    description: `embedded Postgres (PGlite) in ${pg.dataDir}`,
+    close: pg.close,
+  }
+}
