@@ -9,6 +9,7 @@ import { openDeps, redirectApp, fastifyOptions as redirectFastifyOptions } from 
 import { createBlockingRedis } from '@ghostlink/redis'
 import { startRetentionWorker, startRiskWorkers } from '@ghostlink/risk-worker/compose'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { EDGE_HEADERS } from '@ghostlink/clicks'
 import { edgeHandler } from './edge-route.js'
 
 export type OneProcessOptions = {
@@ -16,8 +17,6 @@ export type OneProcessOptions = {
   /** The one pool every part shares (the embedded database serves a single connection). */
   db: Db
   log: FastifyBaseLogger
-  /** Run the job workers (link health, canaries, risk, quarantine sync, click retention); default true. */
-  jobs?: boolean
 }
 
 export type OneProcess = {
@@ -26,6 +25,8 @@ export type OneProcess = {
   redirect: FastifyInstance
   /** The edge routing in front of both routers, for light-my-request (tests) as for the HTTP server. */
   handler: (req: IncomingMessage, res: ServerResponse) => void
+  /** Starts the job workers (after listen: the canaries go through this process's port). */
+  startJobs(): Promise<void>
   /** Stops accepting, finishes requests, hands every click to the database, stops the workers; the pool stays open. */
   close(): Promise<void>
 }
@@ -34,9 +35,14 @@ export type OneProcess = {
  * GhostLink in one process: the API and redirect plugins behind the edge's routing on one server, and the workers
  * in-process. Nothing is copied: each tier's own plugin, options and dependency wiring, composed.
  */
-export async function composeOneProcess({ config, db, log, jobs = true }: OneProcessOptions): Promise<OneProcess> {
+export async function composeOneProcess({ config, db, log }: OneProcessOptions): Promise<OneProcess> {
   const redirectDeps = await openDeps(config, log, { db })
   const redirect = Fastify({ ...redirectFastifyOptions(config), loggerInstance: log })
+  // the link ids for the edge's click log of its micro-cache hits: nginx strips them, and there is no nginx here
+  redirect.addHook('onSend', async (_req, reply) => {
+    reply.removeHeader(EDGE_HEADERS.urlId)
+    reply.removeHeader(EDGE_HEADERS.userId)
+  })
   await redirect.register(redirectApp, redirectDeps)
   await redirect.ready()
 
@@ -50,12 +56,15 @@ export async function composeOneProcess({ config, db, log, jobs = true }: OnePro
   await app.register(api, apiDeps)
   await app.ready()
 
-  const workers = jobs ? await startWorkers(config, db, log) : undefined
+  let workers: Awaited<ReturnType<typeof startWorkers>> | undefined
 
   return {
     api: app,
     redirect,
     handler: edgeHandler({ api: app.routing, redirect: redirect.routing }),
+    async startJobs() {
+      workers ??= await startWorkers(config, db, log)
+    },
     async close() {
       // in the order that loses nothing: requests first (they record clicks and enqueue jobs), then the clicks they
       // recorded, then the jobs, then the connections those used

@@ -40,3 +40,4 @@ closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
 })
 
 await app.api.listen({ host: config.HOST, port: config.PORT })
+await app.startJobs()

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import type { Config } from '@ghostlink/config'
 import { startEmbeddedPostgres } from './embedded-postgres.js'
 
@@ -19,13 +21,20 @@ const describeServer = (url: string) => {
   return `Postgres server ${u.hostname}:${u.port || '5432'}${u.pathname}`
 }
 
+type DatabaseConfig = Pick<Config, 'configured' | 'databaseUrl' | 'GHOSTLINK_DATA_DIR' | 'DATABASE_POOL_MAX'>
+
+/** True when `pnpm start` has created the embedded database in GHOSTLINK_DATA_DIR. */
+const embeddedDatabaseExists = (config: Pick<Config, 'GHOSTLINK_DATA_DIR'>) =>
+  existsSync(join(resolve(config.GHOSTLINK_DATA_DIR), 'pgdata', 'PG_VERSION'))
+
 /**
  * The database this environment configures: a Postgres server when DATABASE_URL or a DATABASE_* location variable
  * is set, else the embedded one in GHOSTLINK_DATA_DIR (started in this process; one process per directory).
- * Used by the one-process entry (`pnpm start`) and by the CLIs that must reach the same data (`pnpm seed`, `pnpm keys`).
+ * `existingOnly`: the CLIs (`pnpm seed`, `pnpm keys`) serve both modes, so with nothing configured they use the
+ * embedded database only once `pnpm start` has created it, and the platform's default server otherwise (`pnpm dev`).
  */
-export async function openConfiguredDatabase(config: Pick<Config, 'configured' | 'databaseUrl' | 'GHOSTLINK_DATA_DIR' | 'DATABASE_POOL_MAX'>): Promise<OpenedDatabase> {
-  if (config.configured.database === 'server') {
+export async function openConfiguredDatabase(config: DatabaseConfig, options: { existingOnly?: boolean } = {}): Promise<OpenedDatabase> {
+  if (config.configured.database === 'server' || (options.existingOnly && !embeddedDatabaseExists(config))) {
     return {
       url: config.databaseUrl,
       embedded: false,
