@@ -50,6 +50,7 @@ export async function startOneProcess(port: number, env: NodeJS.ProcessEnv, time
     },
     { timeout: timeoutMs, interval: 50 },
   )
+  answered.catch(() => {}) // after an exit, its own timeout rejects unobserved
   try {
     // a process that exits (a refused start) fails at once instead of at the timeout
     await Promise.race([answered, exit.then((code) => Promise.reject(new Error(`exited with ${code}`)))])
