@@ -1,1 +1,32 @@
-export { default } from '../../vitest.shared.js'
+import { fileURLToPath } from 'node:url'
+import { defineConfig, mergeConfig } from 'vitest/config'
+import shared from '../../vitest.shared.js'
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
+// The API's contract suite runs here a second time, against the one-process mode (issue 11): the same files,
+// parameterised by target (tests/contract/target.ts registers it), never copied. Files that test one tier's
+// internals (its Redis keys, a second replica, its /metrics, which the edge refuses, inline scoring with no worker
+// tier as shorten.test.ts does) stay with the API alone.
+const CONTRACT_FILES = ['urls', 'users', 'events', 'users-bulk', 'url-qr', 'openapi', 'long-paths', 'dashboard']
+
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      projects: [
+        { extends: true, test: { name: 'standalone', include: ['tests/**/*.test.ts'] } },
+        {
+          extends: true,
+          test: {
+            name: 'api-contract-one-process',
+            root: here('../api'),
+            include: [`tests/routes/{${CONTRACT_FILES.join(',')}}.test.ts`, 'tests/fuzz-*.test.ts'],
+            globalSetup: [here('tests/contract/template.ts')],
+            setupFiles: [here('tests/contract/target.ts')],
+          },
+        },
+      ],
+    },
+  }),
+)

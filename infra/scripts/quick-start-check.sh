@@ -7,7 +7,7 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/gl-quick-start-XXXXXX")"
 pid=""
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  if [ -n "$pid" ]; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -25,7 +25,8 @@ export PORT="$port" HOST=127.0.0.1
 # until the Redis-less mode is wired, the default Redis is used: keep this check's keys apart from everyone else's
 export REDIS_PREFIX="gl-quick-start-$$:"
 started=$(date +%s%N)
-pnpm start >"$work/out.log" 2>&1 &
+# its own process group: pnpm does not pass SIGTERM on to the node process it runs, so the group is signalled
+setsid pnpm start >"$work/out.log" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 600); do
@@ -52,7 +53,8 @@ for _ in $(seq 1 100); do
 done
 [ "$clicks" = "1" ] || { say "the click was not recorded ($clicks events)"; exit 1; }
 
-kill -TERM "$pid"
-wait "$pid" || { cat "$work/out.log"; say "pnpm start did not exit cleanly"; exit 1; }
+kill -TERM -- "-$pid"
+for _ in $(seq 1 150); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.2; done
+grep -q 'the database was closed cleanly' "$work/out.log" || { cat "$work/out.log"; say "pnpm start did not stop cleanly"; exit 1; }
 pid=""
 say "ok: /$code redirected, its click recorded, stopped cleanly"

@@ -8,7 +8,7 @@ import { startProberWorkers } from '@ghostlink/prober/worker'
 import { openDeps, redirectApp, fastifyOptions as redirectFastifyOptions } from '@ghostlink/redirect/compose'
 import { createBlockingRedis } from '@ghostlink/redis'
 import { startRetentionWorker, startRiskWorkers } from '@ghostlink/risk-worker/compose'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify'
 import { EDGE_HEADERS } from '@ghostlink/clicks'
 import { edgeHandler } from './edge-route.js'
 
@@ -17,6 +17,8 @@ export type OneProcessOptions = {
   /** The one pool every part shares (the embedded database serves a single connection). */
   db: Db
   log: FastifyBaseLogger
+  /** Sees every API route as it is registered (the contract suite's route-table test). */
+  onApiRoute?: (route: RouteOptions) => void
 }
 
 export type OneProcess = {
@@ -35,7 +37,7 @@ export type OneProcess = {
  * GhostLink in one process: the API and redirect plugins behind the edge's routing on one server, and the workers
  * in-process. Nothing is copied: each tier's own plugin, options and dependency wiring, composed.
  */
-export async function composeOneProcess({ config, db, log }: OneProcessOptions): Promise<OneProcess> {
+export async function composeOneProcess({ config, db, log, onApiRoute }: OneProcessOptions): Promise<OneProcess> {
   const redirectDeps = await openDeps(config, log, { db })
   const redirect = Fastify({ ...redirectFastifyOptions(config), loggerInstance: log })
   // the link ids for the edge's click log of its micro-cache hits: nginx strips them, and there is no nginx here
@@ -53,6 +55,7 @@ export async function composeOneProcess({ config, db, log }: OneProcessOptions):
     // the API's server is the process's one server; the edge routing picks the router of each request
     serverFactory: (apiRouter) => createServer(edgeHandler({ api: apiRouter, redirect: redirect.routing })),
   })
+  if (onApiRoute) app.addHook('onRoute', onApiRoute)
   await app.register(api, apiDeps)
   await app.ready()
 

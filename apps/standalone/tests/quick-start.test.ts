@@ -18,7 +18,8 @@ describe('quick start: pnpm start on a fresh machine', () => {
   })
 
   const env = async () => freshEnv({ GHOSTLINK_DATA_DIR: join(dir, '.ghostlink'), PORT: String(await freePort()), REDIS_PREFIX: prefix })
-  const call = async (method: string, path: string, key: string, body?: object) => {
+  // biome-ignore lint/suspicious/noExplicitAny: answers of several shapes, read field by field
+  const call = async (method: string, path: string, key: string, body?: object): Promise<{ status: number; body: any }> => {
     const res = await fetch(`${gl!.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
