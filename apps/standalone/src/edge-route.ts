@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 export type EdgeTarget = 'api' | 'redirect' | 'metrics' | 'edge-health'
 
 // the reserved words of apps/api/src/urls/reserved-codes.ts that nginx sends to the API although they look like codes
-const API_WORDS = /^\/(health|ready|shorten|users|urls|events|docs|openapi|quarantine|favicon|robots|r|health-demo|promo-demo|checkout-demo|dashboard-demo|support-demo)$/i
+const API_WORDS = /^\/(health|ready|shorten|users|urls|events|docs|openapi|quarantine|keys|stats|favicon|robots|r|health-demo|promo-demo|checkout-demo|dashboard-demo|support-demo)$/i
 const METRICS = /^\/(.+\/)?metrics$/i
 const DASHBOARD = /^\/app(\/.*)?$/i
 const CODE = /^\/(r\/)?[A-Za-z0-9_-]+$/
