@@ -35,12 +35,24 @@ afterAll(async () => {
 
 describe('prober and risk workers on one set of local queues', () => {
   it('a probe writes a health check and the rescore it asks for writes a risk score', async () => {
-    const config = loadConfig({ DATABASE_URL: tdb.url, PROBE_ALLOW_PRIVATE: 'true', PROBE_TIMEOUT_MS: '2000', ENABLE_CANARY_MONITORING: 'false' })
+    const config = loadConfig({
+      DATABASE_URL: tdb.url,
+      PROBE_ALLOW_PRIVATE: 'true',
+      PROBE_TIMEOUT_MS: '2000',
+      ENABLE_CANARY_MONITORING: 'false',
+    })
     const logger = pino({ level: 'silent' })
     const jobs = createLocalJobs()
     const dispatcher = createProbeAgent({ policy: allowAll, connectTimeoutMs: 1_000, timeoutMs: config.PROBE_TIMEOUT_MS })
     const probe = { dispatcher, policy: allowAll, limiter: new HostLimiter(4), timeoutMs: config.PROBE_TIMEOUT_MS, maxRedirects: 5 }
-    const risk = await startLocalRiskWorkers({ config, db, jobs, logger, metrics: createRiskMetrics(config.release, config.flags), schedules: false })
+    const risk = await startLocalRiskWorkers({
+      config,
+      db,
+      jobs,
+      logger,
+      metrics: createRiskMetrics(config.release, config.flags),
+      schedules: false,
+    })
     const prober = await startLocalProberWorkers({
       config,
       db,
@@ -65,7 +77,12 @@ describe('prober and risk workers on one set of local queues', () => {
       const scores = Object.fromEntries((await db.select().from(riskScores)).map((r) => [r.url_id, r.score]))
       // the dead link's score carries the health signal the probe just wrote
       expect(scores[dead!.id]! - scores[ok!.id]!).toBeGreaterThanOrEqual(30)
-      expect(await risk.riskQueue.getJobCounts('waiting', 'active', 'delayed', 'failed')).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0 })
+      expect(await risk.riskQueue.getJobCounts('waiting', 'active', 'delayed', 'failed')).toEqual({
+        waiting: 0,
+        active: 0,
+        delayed: 0,
+        failed: 0,
+      })
     } finally {
       // the prober first: a probe finishing now still adds a rescore to the risk queue
       await prober.close()

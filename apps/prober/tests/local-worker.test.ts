@@ -66,7 +66,11 @@ describe('prober on the local queue', () => {
     await workers.linkQueue.add('sweep', { sweep: true }, { timestamp: 1_000_000 })
     await expect.poll(async () => (await db.select().from(healthChecks)).length, WAIT).toBe(3)
     const rows = await db.select().from(healthChecks)
-    expect(Object.fromEntries(rows.map((r) => [r.url_id, r.health_status]))).toEqual({ [ids[0]!]: 'OK', [ids[1]!]: 'DEAD', [ids[2]!]: 'OK' })
+    expect(Object.fromEntries(rows.map((r) => [r.url_id, r.health_status]))).toEqual({
+      [ids[0]!]: 'OK',
+      [ids[1]!]: 'DEAD',
+      [ids[2]!]: 'OK',
+    })
     // no risk worker runs here: the rescores wait on the queue the risk workers would share
     expect(await jobs.queue('risk').getJobCounts('waiting')).toEqual({ waiting: 3 })
     // the same tick again: the probes' jobIds are still kept, so nothing is probed twice
@@ -83,7 +87,9 @@ describe('prober on the local queue', () => {
     const id = await insertUrl(db, `${web.origin}/ok`)
     const workers = await start({ PROBE_INTERVAL_SECONDS: '1', CANARY_INTERVAL_SECONDS: '1', ENABLE_RISK_SCORING: 'false' }, true)
     // the first ticks fire at once, then one per second: a second health row for the URL needs a second sweep
-    await expect.poll(async () => (await db.select().from(healthChecks).where(eq(healthChecks.url_id, id))).length, WAIT).toBeGreaterThanOrEqual(2)
+    await expect
+      .poll(async () => (await db.select().from(healthChecks).where(eq(healthChecks.url_id, id))).length, WAIT)
+      .toBeGreaterThanOrEqual(2)
     await expect.poll(async () => (await db.select().from(canaryState))[0]?.success_total, WAIT).toBeGreaterThanOrEqual(2)
     const status = await workers.scheduleStatus()
     expect(status.map((s) => [s.schedule, s.every_seconds, s.stale])).toEqual([

@@ -55,20 +55,34 @@ describe('risk workers on the local queue', () => {
     await expect
       .poll(async () => (await db.select().from(riskScores).where(eq(riskScores.url_id, url.id)))[0], WAIT)
       .toMatchObject({ score: 70, tier: 'THREAT' })
-    await expect.poll(async () => (await db.select().from(quarantinedCodes).where(eq(quarantinedCodes.short_code, url.short_code))).length, WAIT).toBe(1)
+    await expect
+      .poll(async () => (await db.select().from(quarantinedCodes).where(eq(quarantinedCodes.short_code, url.short_code))).length, WAIT)
+      .toBe(1)
     // the quarantine-sync job went through the local quarantine queue and rendered the file
     await vi.waitFor(() => expect(mapFile()).toContain(`/${url.short_code} 1;`), WAIT)
     expect(mapFile()).toContain(`/r/${url.short_code} 1;`)
-    await expect.poll(() => metrics.registry.getSingleMetricAsString('risk_score_threats_total'), WAIT).toMatch(/^risk_score_threats_total\{[^}]*\} 1$/m)
+    await expect
+      .poll(() => metrics.registry.getSingleMetricAsString('risk_score_threats_total'), WAIT)
+      .toMatch(/^risk_score_threats_total\{[^}]*\} 1$/m)
     await workers.close()
   })
 
   it('renders the map file from a quarantine sync job added as the API adds it', async () => {
     jobs = createLocalJobs()
     const config = configFor()
-    const workers = await startLocalRiskWorkers({ config, db, jobs, logger, metrics: createRiskMetrics(config.release, config.flags), schedules: false })
+    const workers = await startLocalRiskWorkers({
+      config,
+      db,
+      jobs,
+      logger,
+      metrics: createRiskMetrics(config.release, config.flags),
+      schedules: false,
+    })
     const url = await insertUrl(db)
-    await quarantineCode({ db, prefix: config.REDIS_PREFIX }, { short_code: url.short_code, actor: 'test', reason: 'manual', source: 'manual' })
+    await quarantineCode(
+      { db, prefix: config.REDIS_PREFIX },
+      { short_code: url.short_code, actor: 'test', reason: 'manual', source: 'manual' },
+    )
     // the API's producer is the same local queue (ApiDeps.quarantineQueue)
     await enqueueQuarantineSync(jobs.queue('quarantine'), `quarantine:${url.short_code}`)
     await vi.waitFor(() => expect(mapFile()).toContain(`/${url.short_code} 1;`), WAIT)
@@ -105,7 +119,13 @@ describe('risk workers on the local queue', () => {
       },
     ])
     // the hourly schedule's first tick is added at once, as BullMQ's `every` schedulers do
-    const retention = await startLocalRetentionWorker({ config, db, jobs, logger, metrics: createRiskMetrics(config.release, config.flags) })
+    const retention = await startLocalRetentionWorker({
+      config,
+      db,
+      jobs,
+      logger,
+      metrics: createRiskMetrics(config.release, config.flags),
+    })
     const ips = async () =>
       (
         await db

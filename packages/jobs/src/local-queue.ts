@@ -53,7 +53,10 @@ export class LocalQueue implements JobProducer {
       this.enqueue(template.name, template.data, { timestamp: slot, deduplication: { id: `scheduler:${id}` } })
       // stay on the grid: a late timer skips the slots it missed rather than firing them all at once
       const next = slot + every * Math.max(1, Math.ceil((this.now() - slot) / every))
-      this.schedulers.set(id, unrefTimer(() => fire(next), next - this.now()))
+      this.schedulers.set(
+        id,
+        unrefTimer(() => fire(next), next - this.now()),
+      )
     }
     fire(this.now())
   }
@@ -66,8 +69,12 @@ export class LocalQueue implements JobProducer {
   /** Starts handling jobs, at most `concurrency` at a time; one worker per queue. */
   process(handler: JobHandler, opts: { concurrency: number }): LocalWorker {
     if (this.worker) throw new Error(`queue ${this.name} already has a worker`)
-    this.worker = new LocalWorker(this.name, handler, Math.max(1, opts.concurrency), () => this.takeReady(), (job, outcome) =>
-      this.settle(job, outcome),
+    this.worker = new LocalWorker(
+      this.name,
+      handler,
+      Math.max(1, opts.concurrency),
+      () => this.takeReady(),
+      (job, outcome) => this.settle(job, outcome),
     )
     this.worker.pump()
     return this.worker
@@ -117,19 +124,20 @@ export class LocalQueue implements JobProducer {
   }
 
   private schedule(job: LocalJob, delayMs: number): void {
-    if (this.closed) return this.forget(job)
-    if (delayMs <= 0) {
+    if (this.closed) {
+      this.forget(job)
+    } else if (delayMs <= 0) {
       this.ready.push(job)
       this.worker?.pump()
-      return
+    } else {
+      this.delayed.set(
+        job,
+        unrefTimer(() => {
+          this.delayed.delete(job)
+          this.schedule(job, 0)
+        }, delayMs),
+      )
     }
-    this.delayed.set(
-      job,
-      unrefTimer(() => {
-        this.delayed.delete(job)
-        this.schedule(job, 0)
-      }, delayMs),
-    )
   }
 
   private takeReady(): LocalJob | undefined {
@@ -139,12 +147,18 @@ export class LocalQueue implements JobProducer {
   private settle(job: LocalJob, outcome: { ok: true } | { ok: false; err: unknown }): void {
     if (outcome.ok) {
       this.keep(this.keptCompleted, job.id, job.opts.removeOnComplete)
-      return this.forget(job)
+      this.forget(job)
+      return
     }
-    if (outcome.err instanceof DeferJob) return this.schedule(job, outcome.err.delayMs)
+    if (outcome.err instanceof DeferJob) {
+      this.schedule(job, outcome.err.delayMs)
+      return
+    }
     job.attemptsMade += 1
-    const retry = !(outcome.err instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1)
-    if (retry) return this.schedule(job, backoffMs(job.opts.backoff, job.attemptsMade))
+    if (!(outcome.err instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1)) {
+      this.schedule(job, backoffMs(job.opts.backoff, job.attemptsMade))
+      return
+    }
     this.failedTotal += 1
     this.keep(this.keptFailed, job.id, job.opts.removeOnFail)
     this.forget(job)

@@ -221,8 +221,22 @@ describe('enqueueX on the local queue (the same policies as on BullMQ)', () => {
 
   it('enqueueProbes adds one probe per URL while one is pending, whatever the tick', async () => {
     const q = queue('link-health')
-    await enqueueProbes(q, [{ url_id: 1, jobId: 'probe-1-10' }, { url_id: 2, jobId: 'probe-2-10' }], 300)
-    await enqueueProbes(q, [{ url_id: 1, jobId: 'probe-1-11' }, { url_id: 3, jobId: 'probe-3-11' }], 300)
+    await enqueueProbes(
+      q,
+      [
+        { url_id: 1, jobId: 'probe-1-10' },
+        { url_id: 2, jobId: 'probe-2-10' },
+      ],
+      300,
+    )
+    await enqueueProbes(
+      q,
+      [
+        { url_id: 1, jobId: 'probe-1-11' },
+        { url_id: 3, jobId: 'probe-3-11' },
+      ],
+      300,
+    )
     expect(await q.getJobCounts('waiting')).toEqual({ waiting: 3 })
     const ids: string[] = []
     q.process(async (job) => void ids.push(job.id!), { concurrency: 1 })
