@@ -1,10 +1,10 @@
 import type { Config } from '@ghostlink/config'
 import type { Db } from '@ghostlink/db'
+import type { JobProducer } from '@ghostlink/jobs'
 import type { ApiMetrics } from '@ghostlink/metrics'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
-import type { Queue } from 'bullmq'
 
 /** What every route may need. Redis and the risk queue are optional: the API works without them (docs/CONTRACT.md#c-7). */
 export type ApiDeps = {
@@ -12,10 +12,13 @@ export type ApiDeps = {
   db: Db
   redis?: Redis
   metrics: ApiMetrics
-  /** Producer for risk recomputation jobs; absent when no worker tier runs (risk is then computed inline). */
-  riskQueue?: Queue
+  /**
+   * Producer for risk recomputation jobs (a BullMQ Queue, or a LocalQueue in one process without Redis); absent when
+   * no worker tier runs (risk is then computed inline).
+   */
+  riskQueue?: JobProducer
   /** Producer for quarantine map syncs (the risk worker renders the Nginx file); absent → rendered inline. */
-  quarantineQueue?: Queue
+  quarantineQueue?: JobProducer
 }
 
 declare module 'fastify' {
@@ -24,8 +27,8 @@ declare module 'fastify' {
     db: Db
     redis: Redis | undefined
     metrics: ApiMetrics
-    riskQueue: Queue | undefined
-    quarantineQueue: Queue | undefined
+    riskQueue: JobProducer | undefined
+    quarantineQueue: JobProducer | undefined
   }
 }
 
