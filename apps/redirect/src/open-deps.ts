@@ -22,7 +22,12 @@ type RedisClients = { redis: Redis; subscriber: Redis; consumerRedis: Redis }
  * Opens the connections the redirect tier needs and wires lookup, click pipeline and metrics. Used by server.ts
  * and by the tests, so both run the same wiring (it would usually sit in server.ts; shared here to test it).
  */
-export async function openDeps(config: Config, log: FastifyBaseLogger, overrides: { claimIdleMs?: number } = {}): Promise<OpenedDeps> {
+export async function openDeps(
+  config: Config,
+  log: FastifyBaseLogger,
+  // db: a pool shared with the rest of a process (apps/standalone); left open by close()
+  overrides: { claimIdleMs?: number; db?: Db } = {},
+): Promise<OpenedDeps> {
   const clients: RedisClients = {
     redis: createRedis(config.REDIS_URL, 'ghostlink-redirect'),
     subscriber: createBlockingRedis(config.REDIS_URL, 'ghostlink-redirect-sub'),
@@ -31,28 +36,33 @@ export async function openDeps(config: Config, log: FastifyBaseLogger, overrides
   // they reconnect in the background; /health reports the state and the pipeline logs its own failures
   for (const r of Object.values(clients)) r.on('error', () => {})
   const invalidation = redisInvalidation({ redis: clients.redis, subscriber: clients.subscriber, prefix: config.REDIS_PREFIX })
-  return wire(config, log, createDb(config.databaseUrl, config.DATABASE_POOL_MAX), clients, invalidation, overrides.claimIdleMs)
+  return wire(config, log, overrides.db, clients, invalidation, overrides.claimIdleMs)
 }
 
 /**
  * The same tier with no Redis at all, for one process (docs/ARCHITECTURE.md#without-redis-one-process): no client
  * is created, nothing connects to Redis. Lookups are in-process LRU → Postgres, kept fresh by `invalidation` (pass
  * the bus the API of the same process publishes on; a new one by default), clicks go to the batched writer
- * directly and close() flushes them, `max_clicks` is counted in Postgres.
+ * directly and close() flushes them, `max_clicks` is counted in Postgres. `db`: a pool shared with the rest of the
+ * process, left open by close().
  */
-export async function openLocalDeps(config: Config, log: FastifyBaseLogger, opts: { invalidation?: LinkInvalidation } = {}): Promise<OpenedDeps> {
-  const db = createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
-  return wire(config, log, db, undefined, opts.invalidation ?? localInvalidation(), undefined)
+export async function openLocalDeps(
+  config: Config,
+  log: FastifyBaseLogger,
+  opts: { invalidation?: LinkInvalidation; db?: Db } = {},
+): Promise<OpenedDeps> {
+  return wire(config, log, opts.db, undefined, opts.invalidation ?? localInvalidation(), undefined)
 }
 
 async function wire(
   config: Config,
   log: FastifyBaseLogger,
-  db: Db,
+  sharedDb: Db | undefined,
   clients: RedisClients | undefined,
   invalidation: LinkInvalidation,
   claimIdleMs: number | undefined,
 ): Promise<OpenedDeps> {
+  const db = sharedDb ?? createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
   const redis = clients?.redis
   const metrics = createRedirectMetrics(config.release, config.flags)
   // children bound once: this runs on every redirect, label hashing per call would cost more than the lookup
@@ -94,7 +104,7 @@ async function wire(
       await lookup.close()
       clients?.subscriber.disconnect()
       redis?.disconnect()
-      await closeDb(db)
+      if (!sharedDb) await closeDb(db)
     },
   }
 }
