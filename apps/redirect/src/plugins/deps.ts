@@ -14,7 +14,8 @@ import type { ClickPipeline } from '@ghostlink/clicks'
 export type RedirectDeps = {
   config: Config
   db: Db
-  redis: Redis
+  /** undefined: no Redis by configuration (one process, openLocalDeps); /health reports it `disabled` */
+  redis: Redis | undefined
   lookup: LinkLookup
   /** max_clicks (issue 14) */
   clickLimiter: ClickLimiter
@@ -23,8 +24,13 @@ export type RedirectDeps = {
 }
 
 declare module 'fastify' {
-  // declaration merging: the decorators depsPlugin adds, typed once
-  interface FastifyInstance extends RedirectDeps {}
+  // declaration merging: the decorators depsPlugin adds, typed once. The metrics are `redirectMetrics` and Redis is
+  // typed as the API types it, because both tiers' declarations compile together in the one-process entry
+  // (apps/standalone), where each property must have one type.
+  interface FastifyInstance extends Omit<RedirectDeps, 'metrics' | 'redis'> {
+    redirectMetrics: RedirectMetrics
+    redis: Redis | undefined
+  }
 }
 
 export const depsPlugin = fp(
@@ -35,7 +41,7 @@ export const depsPlugin = fp(
     app.decorate('lookup', deps.lookup)
     app.decorate('clickLimiter', deps.clickLimiter)
     app.decorate('clicks', deps.clicks)
-    app.decorate('metrics', deps.metrics)
+    app.decorate('redirectMetrics', deps.metrics)
   },
   { name: 'deps' },
 )

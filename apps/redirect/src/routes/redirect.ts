@@ -17,7 +17,7 @@ function edgeHeaders(reply: FastifyReply, link: FoundLink): void {
 }
 
 export default async function redirectRoutes(app: FastifyInstance) {
-  const { config, lookup, clicks, metrics, clickLimiter } = app
+  const { config, lookup, clicks, redirectMetrics: metrics, clickLimiter } = app
   const quarantineMode = config.ENABLE_QUARANTINE_MODE
   // children bound once: no label lookup per request
   const answered = {
