@@ -135,7 +135,11 @@ describe('rollback.sh', () => {
 
   it('measures the time to recover (a 3 s restart is 0.05 min) and keeps running means', async () => {
     expect((await rollback(['api'], { FAKE_SLEEP: '3' })).code).toBe(0)
-    expect(state().MEAN_TIME_TO_RECOVER_MINUTES).toBe('0.05')
+    // 3 s of restart plus the script's own health checks, in minutes with two decimals (a loaded machine adds a little)
+    const first = Number(state().MEAN_TIME_TO_RECOVER_MINUTES)
+    expect(state().MEAN_TIME_TO_RECOVER_MINUTES).toMatch(/^\d+\.\d{2}$/)
+    expect(first).toBeGreaterThanOrEqual(0.05)
+    expect(first).toBeLessThanOrEqual(0.07)
     // roll forward again with an explicit target, detected after 4 minutes, instantly healthy
     expect((await rollback(['--detect-minutes', '4', 'api', 'v2.1.0'])).code).toBe(0)
     const s = state()
@@ -146,7 +150,7 @@ describe('rollback.sh', () => {
       LAST_ROLLBACK_TO: 'v2.1.0',
     })
     expect(Number(s.LAST_ROLLBACK_RECOVERY_MINUTES)).toBeLessThan(0.02)
-    const expectedMean = (0.05 + Number(s.LAST_ROLLBACK_RECOVERY_MINUTES)) / 2
+    const expectedMean = (first + Number(s.LAST_ROLLBACK_RECOVERY_MINUTES)) / 2
     expect(Math.abs(Number(s.MEAN_TIME_TO_RECOVER_MINUTES) - expectedMean)).toBeLessThanOrEqual(0.0051)
   })
 

@@ -2,4 +2,4 @@
 // through `@ghostlink/redirect/compose`: the plugin, its server options and its dependencies.
 export { redirectApp } from './app.js'
 export { fastifyOptions } from './fastify-options.js'
-export { openDeps } from './open-deps.js'
+export { openDeps, openLocalDeps, type OpenedDeps } from './open-deps.js'

@@ -1,16 +1,22 @@
 import type { Config } from '@ghostlink/config'
 import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { createClickLimiter, createLinkLookup } from '@ghostlink/links'
-import { createBlockingRedis, createRedis } from '@ghostlink/redis'
+import { createBlockingRedis, createRedis, type LinkInvalidation, localInvalidation, redisInvalidation } from '@ghostlink/redis'
 import { createRedirectMetrics } from '@ghostlink/metrics'
 import type { FastifyBaseLogger } from 'fastify'
+import type { Redis } from 'ioredis'
 import type { RedirectAppOptions } from './app.js'
 import { createClickPipeline } from '@ghostlink/clicks'
 
 export type OpenedDeps = RedirectAppOptions & {
+  /** How this tier learns of link changes; one process without Redis hands the same bus to the API. */
+  invalidation: LinkInvalidation
   /** Flushes clicks, then closes every connection; call after app.close(). */
   close(): Promise<void>
 }
+
+/** The Redis connections of the platform's redirect tier. */
+type RedisClients = { redis: Redis; subscriber: Redis; consumerRedis: Redis }
 
 /**
  * Opens the connections the redirect tier needs and wires lookup, click pipeline and metrics. Used by server.ts
@@ -22,13 +28,42 @@ export async function openDeps(
   // db: a pool shared with the rest of a process (apps/standalone); left open by close()
   overrides: { claimIdleMs?: number; db?: Db } = {},
 ): Promise<OpenedDeps> {
-  const db = overrides.db ?? createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
-  const redis = createRedis(config.REDIS_URL, 'ghostlink-redirect')
-  const subscriber = createBlockingRedis(config.REDIS_URL, 'ghostlink-redirect-sub')
-  const consumerRedis = createBlockingRedis(config.REDIS_URL, 'ghostlink-redirect-clicks')
+  const clients: RedisClients = {
+    redis: createRedis(config.REDIS_URL, 'ghostlink-redirect'),
+    subscriber: createBlockingRedis(config.REDIS_URL, 'ghostlink-redirect-sub'),
+    consumerRedis: createBlockingRedis(config.REDIS_URL, 'ghostlink-redirect-clicks'),
+  }
   // they reconnect in the background; /health reports the state and the pipeline logs its own failures
-  for (const r of [redis, subscriber, consumerRedis]) r.on('error', () => {})
+  for (const r of Object.values(clients)) r.on('error', () => {})
+  const invalidation = redisInvalidation({ redis: clients.redis, subscriber: clients.subscriber, prefix: config.REDIS_PREFIX })
+  return wire(config, log, overrides.db, clients, invalidation, overrides.claimIdleMs)
+}
 
+/**
+ * The same tier with no Redis at all, for one process (docs/ARCHITECTURE.md#without-redis-one-process): no client
+ * is created, nothing connects to Redis. Lookups are in-process LRU → Postgres, kept fresh by `invalidation` (pass
+ * the bus the API of the same process publishes on; a new one by default), clicks go to the batched writer
+ * directly and close() flushes them, `max_clicks` is counted in Postgres. `db`: a pool shared with the rest of the
+ * process, left open by close().
+ */
+export async function openLocalDeps(
+  config: Config,
+  log: FastifyBaseLogger,
+  opts: { invalidation?: LinkInvalidation; db?: Db } = {},
+): Promise<OpenedDeps> {
+  return wire(config, log, opts.db, undefined, opts.invalidation ?? localInvalidation(), undefined)
+}
+
+async function wire(
+  config: Config,
+  log: FastifyBaseLogger,
+  sharedDb: Db | undefined,
+  clients: RedisClients | undefined,
+  invalidation: LinkInvalidation,
+  claimIdleMs: number | undefined,
+): Promise<OpenedDeps> {
+  const db = sharedDb ?? createDb(config.databaseUrl, config.DATABASE_POOL_MAX)
+  const redis = clients?.redis
   const metrics = createRedirectMetrics(config.release, config.flags)
   // children bound once: this runs on every redirect, label hashing per call would cost more than the lookup
   const layerCounter = (layer: 'local' | 'redis') => ({
@@ -49,9 +84,9 @@ export async function openDeps(
       else layerCounters[layer][hit ? 'hit' : 'miss'].inc()
     },
   })
-  // subscribe() waits for a connection (offline queue): do not hold start-up hostage to Redis
-  lookup.listen(subscriber).catch((err) => log.warn({ err }, 'invalidation subscription failed'))
-  const clicks = createClickPipeline({ config, db, redis, consumerRedis, metrics, log, claimIdleMs: overrides.claimIdleMs })
+  // with Redis, subscribing waits for a connection (offline queue): do not hold start-up hostage to Redis
+  lookup.listen(invalidation).catch((err) => log.warn({ err }, 'invalidation subscription failed'))
+  const clicks = createClickPipeline({ config, db, redis, consumerRedis: clients?.consumerRedis, metrics, log, claimIdleMs })
 
   const clickLimiter = createClickLimiter({ db, redis, prefix: config.REDIS_PREFIX })
 
@@ -63,12 +98,13 @@ export async function openDeps(
     clickLimiter,
     clicks,
     metrics,
+    invalidation,
     async close() {
       await clicks.close()
       await lookup.close()
-      subscriber.disconnect()
-      redis.disconnect()
-      if (!overrides.db) await closeDb(db)
+      clients?.subscriber.disconnect()
+      redis?.disconnect()
+      if (!sharedDb) await closeDb(db)
     },
   }
 }

@@ -1,13 +1,13 @@
-import { runClickRetention } from '@ghostlink/clicks'
 import type { Config } from '@ghostlink/config'
 import type { Db } from '@ghostlink/db'
-import { ClickRetentionJob, QUEUES, upsertSweep } from '@ghostlink/jobs'
+import { QUEUES, upsertSweep } from '@ghostlink/jobs'
 import type { RiskMetrics } from '@ghostlink/metrics'
 import { redisKeys } from '@ghostlink/redis'
-import { instrumentWorker, parseJob } from '@ghostlink/worker-kit'
+import { bullProcessor, instrumentWorker } from '@ghostlink/worker-kit'
 import { Queue, Worker } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
+import { retentionHandler } from './handlers.js'
 
 /** How often the click-retention job runs: its ages are in days, so an hour late is never late. */
 export const CLICK_RETENTION_EVERY_MS = 3_600_000
@@ -28,23 +28,11 @@ export type RetentionWorkerDeps = {
  * The work itself is runClickRetention (packages/clicks/src/retention).
  */
 export async function startRetentionWorker(deps: RetentionWorkerDeps) {
-  const { config, db, connection, logger } = deps
+  const { config, connection, logger } = deps
   const prefix = redisKeys(config.REDIS_PREFIX).bull
   const queue = new Queue(QUEUES.clickRetention, { connection, prefix })
   queue.on('error', (err) => logger.error({ err, queue: queue.name }, 'queue error'))
-  const worker = new Worker(
-    QUEUES.clickRetention,
-    async (job) => {
-      parseJob(ClickRetentionJob, job)
-      const report = await runClickRetention(db, {
-        retentionDays: config.CLICK_RETENTION_DAYS,
-        anonymizeAfterDays: config.IP_ANONYMIZE_AFTER_DAYS,
-      })
-      logger.info(report, 'click retention done')
-      return report
-    },
-    { connection, prefix, concurrency: 1 },
-  )
+  const worker = new Worker(QUEUES.clickRetention, bullProcessor(retentionHandler(deps)), { connection, prefix, concurrency: 1 })
   instrumentWorker(worker, deps.metrics, logger)
   if (deps.schedules !== false) await upsertSweep(queue, 'click-retention', CLICK_RETENTION_EVERY_MS)
   return {

@@ -23,7 +23,7 @@ const db = createDb(database.url, database.poolMax)
 await migrateDb(db)
 const migrated = performance.now()
 log.info(
-  { database: database.description, redis: config.configured.redis ? 'REDIS_URL' : `none set, using the default ${config.REDIS_URL}` },
+  { database: database.description, redis: config.configured.redis ? `${new URL(config.REDIS_URL).host} (REDIS_URL)` : 'none: everything in-process' },
   'GhostLink in one process',
 )
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cleanRedisPrefix, freePort, testRedisPrefix } from '@ghostlink/testing'
+import { freePort } from '@ghostlink/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freshEnv, type OneProcess, startOneProcess } from './helpers/one-process.js'
 
@@ -9,15 +9,13 @@ import { freshEnv, type OneProcess, startOneProcess } from './helpers/one-proces
 // link; the redirect followed and its click seen; a restart finds all of it.
 describe('quick start: pnpm start on a fresh machine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gl-quick-start-'))
-  const prefix = testRedisPrefix()
   let gl: OneProcess | undefined
   afterAll(async () => {
     await gl?.stop('SIGKILL')
-    await cleanRedisPrefix(prefix)
     rmSync(dir, { recursive: true, force: true })
   })
 
-  const env = async () => freshEnv({ GHOSTLINK_DATA_DIR: join(dir, '.ghostlink'), PORT: String(await freePort()), REDIS_PREFIX: prefix })
+  const env = async () => freshEnv({ GHOSTLINK_DATA_DIR: join(dir, '.ghostlink'), PORT: String(await freePort()) })
   // biome-ignore lint/suspicious/noExplicitAny: answers of several shapes, read field by field
   const call = async (method: string, path: string, key: string, body?: object): Promise<{ status: number; body: any }> => {
     const res = await fetch(`${gl!.url}${path}`, {
@@ -38,6 +36,8 @@ describe('quick start: pnpm start on a fresh machine', () => {
     const first = await env()
     gl = await startOneProcess(Number(first.PORT), first)
     expect(gl.output()).toContain(`embedded Postgres (PGlite) in ${join(dir, '.ghostlink')}`)
+    expect(gl.output()).toContain('none: everything in-process')
+    expect(((await (await fetch(`${gl.url}/health`)).json()) as { redis: string }).redis).toBe('disabled')
     adminKey = gl.printedKey()!
     expect(adminKey).toMatch(/^gl_/)
     // token mode: nothing without a key

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cleanRedisPrefix, freePort, testRedisPrefix } from '@ghostlink/testing'
+import { freePort } from '@ghostlink/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freshEnv, type OneProcess, startOneProcess } from './helpers/one-process.js'
 
@@ -9,14 +9,12 @@ import { freshEnv, type OneProcess, startOneProcess } from './helpers/one-proces
 // and PGlite was closed cleanly (the restart opens the same files).
 describe('SIGTERM under load', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gl-sigterm-'))
-  const prefix = testRedisPrefix()
   let gl: OneProcess | undefined
   afterAll(async () => {
     await gl?.stop('SIGKILL')
-    await cleanRedisPrefix(prefix)
     rmSync(dir, { recursive: true, force: true })
   })
-  const env = async () => freshEnv({ GHOSTLINK_DATA_DIR: join(dir, '.ghostlink'), PORT: String(await freePort()), REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' })
+  const env = async () => freshEnv({ GHOSTLINK_DATA_DIR: join(dir, '.ghostlink'), PORT: String(await freePort()), LOG_LEVEL: 'warn' })
 
   it('loses no click: the redirects answered before the stop are all recorded after the restart', async () => {
     const first = await env()

@@ -5,7 +5,8 @@ import { encodeClickBatch } from './click-wire.js'
 import type { FallbackBuffer } from './fallback-buffer.js'
 
 export type ClickHandoffOptions = {
-  redis: Redis
+  /** undefined: no Redis by configuration (one process); every batch goes to the fallback buffer, i.e. Postgres. */
+  redis: Redis | undefined
   stream: string
   markerKey: (batchId: string) => string
   fallback: FallbackBuffer
@@ -29,7 +30,8 @@ export function createClickHandoff(opts: ClickHandoffOptions) {
   const maxPerBatch = opts.maxPerBatch ?? 500
   const graceMs = opts.retryGraceMs ?? 30_000
   const markerTtl = Math.ceil((graceMs * 4) / 1000)
-  const addOnce = defineAddClicksOnce(opts.redis)
+  const redis = opts.redis
+  const addOnce = redis ? defineAddClicksOnce(redis) : undefined
 
   let pending: ClickRecord[] = []
   let seq = 0
@@ -39,10 +41,10 @@ export function createClickHandoff(opts: ClickHandoffOptions) {
   const retryTimer = setInterval(() => void retryUncertain(false), 500)
   retryTimer.unref()
 
-  const ready = () => opts.redis.status === 'ready'
+  const ready = () => redis?.status === 'ready'
 
   function send(batch: ClickBatch, since = Date.now()): void {
-    if (!ready()) {
+    if (addOnce === undefined || !ready()) {
       // nothing went out: Postgres directly, no risk of a duplicate
       opts.fallback.add(batch)
       return

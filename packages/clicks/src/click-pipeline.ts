@@ -76,10 +76,10 @@ export const newInstanceId = () => `${hostname()}-${process.pid}-${randomUUID().
 export type ClickPipelineOptions = {
   config: Pick<Config, 'REDIS_PREFIX' | 'CLICK_BATCH_SIZE' | 'CLICK_FLUSH_INTERVAL_MS' | 'CLICK_BUFFER_MAX' | 'CLICK_CONSUMER'>
   db: Db
-  /** Non-blocking client for XADD (createRedis). */
-  redis: Redis
-  /** Dedicated client for XREADGROUP BLOCK (createBlockingRedis); closed by the pipeline's close(). */
-  consumerRedis: Redis
+  /** Non-blocking client for XADD (createRedis); undefined: no Redis by configuration (one process). */
+  redis: Redis | undefined
+  /** Dedicated client for XREADGROUP BLOCK (createBlockingRedis); closed by the pipeline's close(). None without Redis. */
+  consumerRedis: Redis | undefined
   metrics: RedirectMetrics
   log: FastifyBaseLogger
   /** Test hook: how long a pending entry of a dead consumer waits before being claimed. */
@@ -95,7 +95,7 @@ export type ClickPipeline = {
 
 /**
  * Hot path → Redis stream → consumer group (inside each replica, or in the click writer when CLICK_CONSUMER is off)
- * → batched INSERTs; with Redis down,
+ * → batched INSERTs; with Redis down, or with no Redis at all (one process),
  * hot path → in-memory buffer → batched INSERTs by this replica (docs/ARCHITECTURE.md "Click pipeline").
  */
 export function createClickPipeline(opts: ClickPipelineOptions): ClickPipeline {
@@ -127,9 +127,11 @@ export function createClickPipeline(opts: ClickPipelineOptions): ClickPipeline {
     instanceId,
     onError: logError('click hand-off to Redis failed; will retry or buffer'),
   })
-  const consumer = opts.config.CLICK_CONSUMER
-    ? createClickStreamConsumer({ ...opts, instanceId, onError: logError('click stream consumer error; will retry') })
-    : undefined
+  const consumerRedis = opts.consumerRedis
+  const consumer =
+    opts.config.CLICK_CONSUMER && consumerRedis
+      ? createClickStreamConsumer({ ...opts, consumerRedis, instanceId, onError: logError('click stream consumer error; will retry') })
+      : undefined
   fallback.start()
   consumer?.start()
 
@@ -137,7 +139,7 @@ export function createClickPipeline(opts: ClickPipelineOptions): ClickPipeline {
     record: handoff.record,
     async refreshDepth() {
       metrics.clickQueueDepth.set({ where: 'memory' }, handoff.depth() + fallback.size())
-      if (opts.redis.status !== 'ready') return
+      if (opts.redis?.status !== 'ready') return
       try {
         metrics.clickQueueDepth.set({ where: 'stream' }, await opts.redis.xlen(keys.clickStream))
       } catch {
@@ -149,7 +151,7 @@ export function createClickPipeline(opts: ClickPipelineOptions): ClickPipeline {
       await handoff.close()
       await consumer?.close()
       await fallback.close()
-      opts.consumerRedis.disconnect()
+      consumerRedis?.disconnect()
       const left = fallback.size()
       if (left > 0) log.error({ left }, 'click records lost at shutdown: Postgres unreachable')
     },

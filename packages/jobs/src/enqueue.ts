@@ -1,4 +1,4 @@
-import type { JobsOptions, Queue } from 'bullmq'
+import type { JobOptions, JobProducer } from './producer.js'
 import { QuarantineSyncJob, type RiskJob, RiskJob as RiskJobSchema } from './queues.js'
 
 /**
@@ -18,7 +18,7 @@ export const JOB_NAMES = {
   canary: 'run',
 } as const
 
-const retry = { attempts: 3, backoff: { type: 'exponential', delay: 1_000 } } satisfies JobsOptions
+const retry = { attempts: 3, backoff: { type: 'exponential', delay: 1_000 } } satisfies JobOptions
 
 export type RiskJobRequest = RiskJob & {
   /** Idempotency key: a second add with the same id while the first is kept adds nothing (sweep ticks). */
@@ -26,7 +26,7 @@ export type RiskJobRequest = RiskJob & {
 }
 
 /** Enqueues risk scoring for each URL: 3 attempts, exponential backoff; completed ids kept `keepSeconds` (default 1 h). */
-export async function enqueueRisk(queue: Queue, jobs: RiskJobRequest[], keepSeconds = 3_600): Promise<void> {
+export async function enqueueRisk(queue: JobProducer, jobs: RiskJobRequest[], keepSeconds = 3_600): Promise<void> {
   if (jobs.length === 0) return
   await queue.addBulk(
     jobs.map(({ jobId, ...data }) => ({
@@ -38,7 +38,7 @@ export async function enqueueRisk(queue: Queue, jobs: RiskJobRequest[], keepSeco
 }
 
 /** Enqueues a re-render of the quarantine map for the risk worker. */
-export async function enqueueQuarantineSync(queue: Queue, reason: string): Promise<void> {
+export async function enqueueQuarantineSync(queue: JobProducer, reason: string): Promise<void> {
   await queue.add(JOB_NAMES.sync, QuarantineSyncJob.parse({ reason: reason.slice(0, 100) }), {
     ...retry,
     removeOnComplete: true,
@@ -51,7 +51,7 @@ export async function enqueueQuarantineSync(queue: Queue, reason: string): Promi
  * (ids are kept for one interval); the deduplication id is per URL, so while a URL's probe from an earlier tick
  * is still waiting, a new tick does not pile a second one behind it.
  */
-export async function enqueueProbes(queue: Queue, jobs: Array<{ url_id: number; jobId: string }>, intervalSeconds: number): Promise<void> {
+export async function enqueueProbes(queue: JobProducer, jobs: Array<{ url_id: number; jobId: string }>, intervalSeconds: number): Promise<void> {
   await queue.addBulk(
     jobs.map((j) => ({
       name: JOB_NAMES.probe,
@@ -69,6 +69,6 @@ export async function enqueueProbes(queue: Queue, jobs: Array<{ url_id: number; 
 }
 
 /** Registers (or replaces) a queue's repeating sweep tick; idempotent, so it is safe to re-assert at any time. */
-export async function upsertSweep(queue: Queue, schedulerId: string, everyMs: number, name: string = JOB_NAMES.sweep): Promise<void> {
+export async function upsertSweep(queue: JobProducer, schedulerId: string, everyMs: number, name: string = JOB_NAMES.sweep): Promise<void> {
   await queue.upsertJobScheduler(schedulerId, { every: everyMs }, { name, data: { sweep: true } })
 }

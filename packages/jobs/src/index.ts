@@ -1,2 +1,5 @@
 export * from './queues.js'
 export * from './enqueue.js'
+export * from './producer.js'
+export { LocalQueue, type LocalJob, type LocalWorker } from './local-queue.js'
+export { createLocalJobs, type LocalJobs } from './local-jobs.js'

@@ -43,6 +43,8 @@ export type ClickLimiter = { take(link: FoundLink, max: number, click: LimitedCl
  * well, as every click then goes through that lock. A replica that served this way re-seeds the counter from
  * Postgres as soon as Redis is back (and drops the link's cached answers everywhere). Postgres down as well: the error propagates (503 upstream):
  * without either store a limit cannot be kept.
+ * No Redis at all (`redis` undefined, one process): every limited click takes the database path; the row lock keeps
+ * concurrent requests of the process exact too.
  */
 export function createClickLimiter(opts: { db: Db; redis: Redis | undefined; prefix: string }): ClickLimiter {
   const keys = redisKeys(opts.prefix)
@@ -84,7 +86,8 @@ export function createClickLimiter(opts: { db: Db; redis: Redis | undefined; pre
         }
       }
       const served = await takeInPostgres(opts.db, link, max, click)
-      if (served) reseed.set(link.id, click.code)
+      // without Redis (one process) there is no counter to catch up
+      if (served && redis) reseed.set(link.id, click.code)
       return served ? 'recorded' : false
     },
   }

@@ -1,7 +1,7 @@
 import type { Db } from '@ghostlink/db'
 import type { Redis } from 'ioredis'
 import { fetchLinkAnswer } from './fetch-link-answer.js'
-import { redisKeys } from '@ghostlink/redis'
+import { type InvalidationSubscription, type LinkInvalidation, redisKeys } from '@ghostlink/redis'
 import { decodeLinkAnswer, type LinkAnswer } from './link-answer.js'
 import { createLocalCache } from './local-cache.js'
 
@@ -23,8 +23,11 @@ export type LinkLookup = {
   lookup(code: string): Promise<LinkAnswer>
   /** The in-process copy only, without waiting (undefined on a local miss): lets a hot caller answer synchronously. */
   cached(code: string): LinkAnswer | undefined
-  /** Subscribes to the invalidation channel; every message (a short code) drops that code's local copy. */
-  listen(subscriber: Redis): Promise<void>
+  /**
+   * Follows invalidations (Redis pub/sub or the in-process bus): each one drops that code's local copy. Resolves once
+   * subscribed (with Redis: once connected).
+   */
+  listen(invalidation: LinkInvalidation): Promise<void>
   close(): Promise<void>
 }
 
@@ -35,6 +38,8 @@ type Flight = { promise: Promise<LinkAnswer>; invalidated: boolean }
  * Short code → answer through in-process LRU → Redis → Postgres (docs/decisions/rewrite-decisions.md#d-3). Concurrent misses for one
  * code share one resolution (one DB query in flight per code). Redis errors never fail a lookup: they fall through
  * to Postgres (docs/CONTRACT.md#c-7: the cache fails open). Used by the redirect tier and by the API's GET /urls/<code>.
+ * Without `redis` (one process, no Redis configured) it is in-process LRU → Postgres, kept fresh by the in-process
+ * invalidation bus (`listen`).
  */
 export function createLinkLookup(opts: LinkLookupOptions): LinkLookup {
   const keys = redisKeys(opts.prefix)
@@ -42,7 +47,7 @@ export function createLinkLookup(opts: LinkLookupOptions): LinkLookup {
   const localOn = opts.localMax > 0 && opts.localTtlMs > 0
   const inflight = new Map<string, Flight>()
   const pendingWrites = new Set<Promise<void>>()
-  let subscriber: Redis | undefined
+  let subscription: InvalidationSubscription | undefined
 
   const redisReady = () => opts.redis !== undefined && opts.redis.status === 'ready'
 
@@ -55,11 +60,8 @@ export function createLinkLookup(opts: LinkLookupOptions): LinkLookup {
     }
   }
 
-  const onMessage = (channel: string, message: string) => {
-    if (channel === keys.invalidations) drop(message)
-  }
-  // Messages published while the subscriber was disconnected are lost: start from a clean local cache.
-  const onReconnect = () => local.clear()
+  // reset: messages published while the subscriber was disconnected are lost, so start from a clean local cache
+  const listener = { drop, reset: () => local.clear() }
 
   async function readRedis(code: string): Promise<LinkAnswer | undefined> {
     if (!redisReady()) return undefined
@@ -133,20 +135,14 @@ export function createLinkLookup(opts: LinkLookupOptions): LinkLookup {
   return {
     lookup,
     cached,
-    async listen(sub: Redis) {
-      subscriber = sub
-      sub.on('message', onMessage)
-      await sub.subscribe(keys.invalidations)
-      sub.on('ready', onReconnect)
+    async listen(invalidation) {
+      subscription = invalidation.subscribe(listener)
+      await subscription.subscribed
     },
     async close() {
       await Promise.allSettled([...pendingWrites])
-      if (subscriber) {
-        subscriber.off('message', onMessage)
-        subscriber.off('ready', onReconnect)
-        if (subscriber.status === 'ready') await subscriber.unsubscribe(keys.invalidations).catch(() => {})
-        subscriber = undefined
-      }
+      await subscription?.stop()
+      subscription = undefined
       inflight.clear()
       local.clear()
     },

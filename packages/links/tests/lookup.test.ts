@@ -3,7 +3,7 @@ import { cleanRedisPrefix, createTestDatabase, freePort, TEST_REDIS_URL, type Te
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBlockingRedis, createRedis, invalidateLink, redisKeys } from '@ghostlink/redis'
+import { createBlockingRedis, createRedis, invalidateLink, redisInvalidation, redisKeys } from '@ghostlink/redis'
 import { createLinkLookup, type LinkLookupOptions } from '../src/lookup.js'
 
 const ready = (r: Redis) => new Promise<void>((resolve) => (r.status === 'ready' ? resolve() : r.once('ready', () => resolve())))
@@ -170,7 +170,7 @@ describe('createLinkLookup', () => {
     for (const l of [a, b]) {
       const sub = createBlockingRedis(TEST_REDIS_URL, 'links-test-sub')
       subscribers.push(sub)
-      await l.listen(sub)
+      await l.listen(redisInvalidation({ redis, subscriber: sub, prefix }))
     }
     const both = async () => Promise.all([a.lookup('inv1'), b.lookup('inv1')])
     const settle = () => new Promise((r) => setTimeout(r, 50)) // let the Redis write land

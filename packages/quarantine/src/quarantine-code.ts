@@ -1,8 +1,13 @@
 import { type Db, type QuarantinedCode, quarantineAudit, quarantinedCodes } from '@ghostlink/db'
-import { invalidateLink } from '@ghostlink/redis'
+import type { LinkInvalidation } from '@ghostlink/redis'
 import type { Redis } from 'ioredis'
+import { invalidatorOf } from './invalidator.js'
 
-export type QuarantineDeps = { db: Db; redis?: Redis; prefix: string }
+/**
+ * `invalidation` tells the redirect tier (the in-process bus in one process); without it, Redis pub/sub on `redis`
+ * (the platform's workers pass their client).
+ */
+export type QuarantineDeps = { db: Db; redis?: Redis; prefix: string; invalidation?: LinkInvalidation }
 
 export type QuarantineInput = { short_code: string; actor: string; reason?: string | null; source?: 'manual' | 'auto' }
 
@@ -27,6 +32,6 @@ export async function quarantineCode(deps: QuarantineDeps, input: QuarantineInpu
     const existing = await tx.query.quarantinedCodes.findFirst({ where: (q, { eq }) => eq(q.short_code, input.short_code) })
     return { created: false, entry: existing! }
   })
-  if (result.created) await invalidateLink(deps.redis, deps.prefix, input.short_code)
+  if (result.created) await invalidatorOf(deps).invalidate(input.short_code)
   return result
 }

@@ -1,6 +1,7 @@
 import type { Db } from '@ghostlink/db'
-import { invalidateLink, redisKeys } from '@ghostlink/redis'
+import { type LinkInvalidation, redisKeys } from '@ghostlink/redis'
 import type { Redis } from 'ioredis'
+import { invalidatorOf } from './invalidator.js'
 import { listQuarantine } from './list-quarantine.js'
 import { parseNginxMap, renderNginxMap } from './render-nginx-map.js'
 import { type ReloadCoalescer, sharedReloadCoalescer } from './reload-coalescer.js'
@@ -11,6 +12,8 @@ export type SyncQuarantineDeps = {
   db: Db
   redis?: Redis
   prefix: string
+  /** the redirect tier's invalidation (default: Redis pub/sub on `redis`) */
+  invalidation?: LinkInvalidation
   /** QUARANTINE_MAP_FILE */
   mapFile: string
   /** NGINX_RELOAD_CMD; empty = no reload */
@@ -41,7 +44,8 @@ export async function syncQuarantineMap(deps: SyncQuarantineDeps): Promise<SyncR
 
   await writeFileAtomic(deps.mapFile, text)
   const reload = await (deps.reloader ?? sharedReloadCoalescer(deps.reloadCommand)).request(deps.reloadCommand)
-  for (const code of [...added, ...removed]) await invalidateLink(deps.redis, deps.prefix, code)
+  const invalidation = invalidatorOf(deps)
+  for (const code of [...added, ...removed]) await invalidation.invalidate(code)
   return { codes: list.length, written: true, added, removed, reload }
 }
 

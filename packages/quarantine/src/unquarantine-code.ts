@@ -1,6 +1,6 @@
 import { type QuarantinedCode, quarantineAudit, quarantinedCodes } from '@ghostlink/db'
-import { invalidateLink } from '@ghostlink/redis'
 import { eq } from 'drizzle-orm'
+import { invalidatorOf } from './invalidator.js'
 import type { QuarantineDeps } from './quarantine-code.js'
 
 /** Lifts a quarantine with an audit row and invalidates the cached answer; null when the code was not quarantined. */
@@ -16,6 +16,6 @@ export async function unquarantineCode(
       .values({ short_code: input.short_code, action: 'unquarantine', actor: input.actor, reason: input.reason ?? null })
     return row
   })
-  if (removed) await invalidateLink(deps.redis, deps.prefix, input.short_code)
+  if (removed) await invalidatorOf(deps).invalidate(input.short_code)
   return removed
 }

@@ -25,8 +25,15 @@ export function createBlockingRedis(url: string, name: string): Redis {
   })
 }
 
-/** 'ok' | 'error' (connected but the ping failed) | 'unavailable' (not connected), as /health reports it (docs/CONTRACT.md#c-8-1). */
-export async function redisStatus(redis: Redis | undefined, timeoutMs = 1_000): Promise<'ok' | 'error' | 'unavailable'> {
+/** How /health reports Redis (docs/CONTRACT.md#c-8-1; `disabled`: docs/ARCHITECTURE.md#without-redis-one-process). */
+export type RedisStatus = 'ok' | 'error' | 'unavailable' | 'disabled'
+
+/**
+ * 'ok' | 'error' (connected but the ping failed) | 'unavailable' (configured, not connected) | 'disabled' (no client:
+ * the process runs without Redis by configuration, not an outage).
+ */
+export async function redisStatus(redis: Redis | undefined, timeoutMs = 1_000): Promise<RedisStatus> {
+  if (redis === undefined) return 'disabled'
   if (!isReady(redis)) return 'unavailable'
   let timer: NodeJS.Timeout | undefined
   // a server that stopped answering (but whose socket is still open) would hold the health check indefinitely

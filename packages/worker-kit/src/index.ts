@@ -1,5 +1,7 @@
 export { parseJob } from './parse-job.js'
 export { instrumentWorker, sampleQueueCounts } from './instrument-worker.js'
+export { bullProcessor } from './bull-processor.js'
 export { workerApp, type WorkerAppOptions } from './worker-app.js'
 export { sweepActiveUrls, type SweepActiveUrlsOptions } from './sweep-active-urls.js'
 export { createScheduleKeeper, type Schedule, type ScheduleKeeper, type ScheduleStatus } from './schedule-keeper.js'
+export { createLocalScheduleKeeper, type LocalSchedule } from './local-schedule-keeper.js'

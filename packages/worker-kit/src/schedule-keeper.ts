@@ -15,6 +15,16 @@ export type Schedule = {
 
 export type ScheduleStatus = { schedule: string; every_seconds: number; last_fired_at: string | null; stale: boolean }
 
+/** A schedule is stale when nothing fired for two intervals since its last tick or since our start. */
+export function scheduleStatus(s: { id: string; everyMs: number }, last: number | undefined, startedAt: number, now: number): ScheduleStatus {
+  return {
+    schedule: s.id,
+    every_seconds: s.everyMs / 1000,
+    last_fired_at: last ? new Date(last).toISOString() : null,
+    stale: now - Math.max(last ?? 0, startedAt) > 2 * s.everyMs,
+  }
+}
+
 export type ScheduleKeeperOptions = {
   /** the connection the queues use: its `ready` event after a reconnect triggers a check */
   redis: Redis
@@ -110,12 +120,7 @@ export function createScheduleKeeper(opts: ScheduleKeeperOptions) {
         opts.schedules.map(async (s) => {
           const last = await lastFired(s.id)
           if (last) opts.metrics?.scheduleLastFired.set({ schedule: s.id }, last / 1000)
-          return {
-            schedule: s.id,
-            every_seconds: s.everyMs / 1000,
-            last_fired_at: last ? new Date(last).toISOString() : null,
-            stale: now() - Math.max(last ?? 0, startedAt) > 2 * s.everyMs,
-          }
+          return scheduleStatus(s, last, startedAt, now())
         }),
       )
     },

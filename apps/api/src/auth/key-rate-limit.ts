@@ -9,7 +9,8 @@ const bucketOf = (req: FastifyRequest) => (READ_METHODS.has(req.method) ? 'r' : 
 
 /**
  * Per-key limits (token mode): writes and reads per key per minute, counted in Redis so all replicas share them
- * (@fastify/rate-limit's Redis store; in memory when the API runs without Redis). Requests without a key are not
+ * (@fastify/rate-limit's Redis store; in this process's memory when the API runs without Redis: one process, where
+ * the count is as exact as with Redis). Requests without a key are not
  * counted here: the edge limits them per IP. Answers 429 JSON with Retry-After and RateLimit-* headers.
  * Register after the auth plugin and before the routes (it attaches itself to routes as they are added).
  */

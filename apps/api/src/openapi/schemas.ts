@@ -169,7 +169,7 @@ export const Health = z
   .object({
     status: z.enum(['ok', 'degraded']),
     db: z.enum(['ok', 'error']),
-    redis: z.enum(['ok', 'unavailable', 'error']).optional(),
+    redis: z.enum(['ok', 'unavailable', 'error', 'disabled']).optional(),
     version: z.string(),
     git_sha: z.string(),
     deployed_at: z.string(),

@@ -57,6 +57,7 @@ async function publishQuarantine(app: FastifyInstance, reason: string): Promise<
       db: app.db,
       redis: app.redis,
       prefix: app.config.REDIS_PREFIX,
+      invalidation: app.invalidation,
       mapFile: app.config.QUARANTINE_MAP_FILE,
       reloadCommand: app.config.NGINX_RELOAD_CMD,
     })
@@ -67,7 +68,7 @@ async function publishQuarantine(app: FastifyInstance, reason: string): Promise<
 }
 
 export default async function quarantineRoutes(app: FastifyInstance) {
-  const deps = () => ({ db: app.db, redis: app.redis, prefix: app.config.REDIS_PREFIX })
+  const deps = () => ({ db: app.db, invalidation: app.invalidation, prefix: app.config.REDIS_PREFIX })
 
   // GET /quarantine — the quarantine list as a bare JSON array (issue: workers and quarantine)
   app.get('/quarantine', { config: { auth: 'admin' } }, async () => (await listQuarantine(app.db)).map(present))

@@ -1,7 +1,6 @@
 import type { Db } from '@ghostlink/db'
-import { enqueueRisk, type RiskJob as RiskJobData } from '@ghostlink/jobs'
+import { enqueueRisk, type JobProducer, type RiskJob as RiskJobData } from '@ghostlink/jobs'
 import { computeRiskView } from '@ghostlink/scoring'
-import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 import { isReady } from '@ghostlink/redis'
@@ -19,8 +18,8 @@ export type RiskTriggerOptions = {
   prefix: string
   /** ENABLE_RISK_SCORING (docs/CONTRACT.md#c-8-3) */
   enabled: boolean
-  /** BullMQ producer for QUEUES.risk; absent → compute inline. */
-  queue: Queue | undefined
+  /** Producer for QUEUES.risk (BullMQ or the local queue); absent → compute inline. */
+  queue: JobProducer | undefined
   log: FastifyBaseLogger
   /** How long an enqueue may take before we give up and compute inline. */
   enqueueTimeoutMs?: number

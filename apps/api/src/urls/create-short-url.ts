@@ -1,6 +1,5 @@
 import { events, isForeignKeyViolation, isUniqueViolation, type Url, urls } from '@ghostlink/db'
 import { Conflict, HttpError, NotFound } from '@ghostlink/http'
-import { invalidateLink } from '@ghostlink/redis'
 import { sql } from 'drizzle-orm'
 import { generateCode } from './generate-code.js'
 import type { LinkOptionValues } from '../schemas/link-options.js'
@@ -80,7 +79,7 @@ function insertWithEvent(ctx: UrlContext, input: NewShortUrl, code: string): Pro
 
 /** Drop any negative cache entry for the code, count it, rescore it (docs/CONTRACT.md#c-1-2 side effects). */
 async function afterCreate(ctx: UrlContext, row: Url): Promise<void> {
-  await invalidateLink(ctx.redis, ctx.prefix, row.short_code)
+  await ctx.invalidation.invalidate(row.short_code)
   ctx.metrics.urlsCreated.inc()
   await ctx.risk.recompute(row.id, 'created')
 }

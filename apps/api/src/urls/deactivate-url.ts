@@ -1,6 +1,5 @@
 import { events, urls } from '@ghostlink/db'
 import type { JsonObject } from '@ghostlink/http'
-import { invalidateLink } from '@ghostlink/redis'
 import { and, eq, sql } from 'drizzle-orm'
 import { assertOwnerOrThrow } from './assert-owner.js'
 import { findUrlOrThrow } from './find-url.js'
@@ -40,7 +39,7 @@ export async function deactivateUrl(
   })
 
   // dropping the cache again is harmless, and heals a replica that missed the first invalidation
-  await invalidateLink(ctx.redis, ctx.prefix, url.short_code)
+  await ctx.invalidation.invalidate(url.short_code)
   if (!changed) return false
   ctx.metrics.urlsDeleted.inc()
   await ctx.risk.recompute(url.id, 'deleted')

@@ -1,6 +1,5 @@
 import { events, type Url, urls } from '@ghostlink/db'
 import { BadRequest, type JsonObject, NotFound } from '@ghostlink/http'
-import { invalidateLink } from '@ghostlink/redis'
 import { eq, sql } from 'drizzle-orm'
 import { MUTABLE_KEYS, parseIsActive, parseOriginalUrl, parseTitle, UPDATE_KEYS } from '../schemas/urls.js'
 import { type LinkOptionValues, parseLinkOptions } from '../schemas/link-options.js'
@@ -47,7 +46,7 @@ export async function updateUrl(ctx: UrlContext, id: string, body: JsonObject, a
   if (!row) throw NotFound()
 
   // the redirect tier caches the destination, the active flag and the options: drop every copy (docs/decisions/rewrite-decisions.md#d-3)
-  await invalidateLink(ctx.redis, ctx.prefix, row.short_code)
+  await ctx.invalidation.invalidate(row.short_code)
   await ctx.risk.recompute(row.id, 'updated')
   return row
 }

@@ -1,16 +1,15 @@
 import type { Db } from '@ghostlink/db'
 import type { ApiMetrics } from '@ghostlink/metrics'
+import type { LinkInvalidation } from '@ghostlink/redis'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
-import type { Redis } from 'ioredis'
 import type { RiskTrigger } from '../url-risk/trigger-risk.js'
 import { createRiskTrigger } from '../url-risk/trigger-risk.js'
 
 /** What the URL domain functions need, gathered once per route plugin from the app's decorators. */
 export type UrlContext = {
   db: Db
-  redis: Redis | undefined
-  /** REDIS_PREFIX */
-  prefix: string
+  /** Drops a changed link's cached answers in the redirect tier (Redis pub/sub, or the in-process bus). */
+  invalidation: LinkInvalidation
   metrics: Pick<ApiMetrics, 'urlsCreated' | 'urlsDeleted'>
   risk: RiskTrigger
   log: FastifyBaseLogger
@@ -19,8 +18,7 @@ export type UrlContext = {
 export function urlContext(app: FastifyInstance): UrlContext {
   return {
     db: app.db,
-    redis: app.redis,
-    prefix: app.config.REDIS_PREFIX,
+    invalidation: app.invalidation,
     metrics: app.metrics,
     risk: createRiskTrigger({
       db: app.db,

@@ -19,7 +19,10 @@ export type TestApp = {
 
 export type BuildAppOptions = {
   env?: Record<string, string>
+  /** false: no Redis client at all (no Redis by configuration, as in one process) */
   withRedis?: boolean
+  /** A Redis the API is configured with but does not wait for (an unreachable one: Redis down). */
+  unreachableRedisUrl?: string
   /** Share another app's database and Redis prefix (a second replica); that app's close() removes them. */
   replicaOf?: TestApp
   /** pino options and destination, to capture log lines (default: no logger) */
@@ -40,7 +43,7 @@ const registeredTarget = () => (globalThis as { ghostlinkApiTestTarget?: ApiTest
 
 /**
  * Builds the API against a fresh database and a private Redis prefix of this test file.
- * `env` overrides configuration (flags, release variables); `withRedis: false` runs it with Redis unavailable.
+ * `env` overrides configuration (flags, release variables); `withRedis: false` runs it with no Redis client at all.
  * AUTH_MODE defaults to `open` here, so contract tests exercise the original's open API; access-control suites pass
  * `env: { AUTH_MODE: 'token' }` (tests/helpers/auth.ts).
  */
@@ -60,7 +63,10 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<TestApp> {
   })
   const db = createDb(config.databaseUrl, 4)
   let redis: Redis | undefined
-  if (opts.withRedis !== false) {
+  if (opts.unreachableRedisUrl !== undefined) {
+    redis = createRedis(opts.unreachableRedisUrl, 'api-test')
+    redis.on('error', () => {})
+  } else if (opts.withRedis !== false) {
     redis = createRedis(config.REDIS_URL, 'api-test')
     await new Promise<void>((resolve) => redis!.once('ready', () => resolve()))
   }

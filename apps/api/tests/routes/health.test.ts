@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '@ghostlink/testing'
 import { buildApp, type TestApp } from '../helpers/build-app.js'
 
 describe('GET /health and canaries', () => {
@@ -46,10 +47,10 @@ describe('GET /health and canaries', () => {
   })
 })
 
-describe('GET /health without Redis', () => {
+describe('GET /health with Redis down', () => {
   let t: TestApp
   beforeAll(async () => {
-    t = await buildApp({ withRedis: false })
+    t = await buildApp({ unreachableRedisUrl: `redis://127.0.0.1:${await freePort()}/0` })
   })
   afterAll(() => t.close())
 
@@ -57,5 +58,20 @@ describe('GET /health without Redis', () => {
     const res = await t.app.inject('/health')
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ status: 'ok', db: 'ok', redis: 'unavailable' })
+  })
+})
+
+describe('GET /health with no Redis by configuration (one process)', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await buildApp({ withRedis: false })
+  })
+  afterAll(() => t.close())
+
+  it('answers 200 and says redis is disabled, not unavailable', async () => {
+    const res = await t.app.inject('/health')
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({ status: 'ok', db: 'ok', redis: 'disabled' })
+    expect((await t.app.inject('/ready')).statusCode).toBe(200)
   })
 })

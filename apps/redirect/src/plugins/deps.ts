@@ -14,7 +14,8 @@ import type { ClickPipeline } from '@ghostlink/clicks'
 export type RedirectDeps = {
   config: Config
   db: Db
-  redis: Redis
+  /** undefined: no Redis by configuration (one process, openLocalDeps); /health reports it `disabled` */
+  redis: Redis | undefined
   lookup: LinkLookup
   /** max_clicks (issue 14) */
   clickLimiter: ClickLimiter

@@ -7,7 +7,8 @@ export default async function healthRoutes(app: FastifyInstance) {
   app.get('/health', async (_req, reply) => {
     const db = (await pingDb(app.db)) ? 'ok' : 'error'
     const redis = await redisStatus(app.redis)
-    // Redis down is degraded but serving (lookups fall through to Postgres, clicks buffer in memory)
+    // Redis down is degraded but serving (lookups fall through to Postgres, clicks buffer in memory); no Redis at
+    // all (one process) is `disabled`, not a fault
     return reply.code(db === 'ok' ? 200 : 503).send({ status: db === 'ok' ? 'ok' : 'degraded', db, redis, version: app.config.APP_VERSION })
   })
 

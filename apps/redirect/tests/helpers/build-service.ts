@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { vi } from 'vitest'
 import { redirectApp } from '../../src/app.js'
 import { fastifyOptions } from '../../src/fastify-options.js'
-import { type OpenedDeps, openDeps } from '../../src/open-deps.js'
+import { type OpenedDeps, openDeps, openLocalDeps } from '../../src/open-deps.js'
 
 export type TestService = { app: FastifyInstance; deps: OpenedDeps; config: Config; close: () => Promise<void> }
 
@@ -15,6 +15,24 @@ export async function buildService(env: Record<string, string>, overrides: { cla
   const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: TEST_REDIS_URL, CLICK_FLUSH_INTERVAL_MS: '50', DATABASE_POOL_MAX: '4', ...env })
   const app = Fastify({ ...fastifyOptions(config), logger: false })
   const deps = await openDeps(config, app.log, overrides)
+  await app.register(redirectApp, deps)
+  await app.ready()
+  return {
+    app,
+    deps,
+    config,
+    close: async () => {
+      await app.close()
+      await deps.close()
+    },
+  }
+}
+
+/** One redirect instance with no Redis at all (openLocalDeps, as the one-process entry wires it). */
+export async function buildLocalService(env: Record<string, string>): Promise<TestService> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', CLICK_FLUSH_INTERVAL_MS: '50', DATABASE_POOL_MAX: '4', ...env })
+  const app = Fastify({ ...fastifyOptions(config), logger: false })
+  const deps = await openLocalDeps(config, app.log)
   await app.register(redirectApp, deps)
   await app.ready()
   return {

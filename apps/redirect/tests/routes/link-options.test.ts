@@ -95,14 +95,14 @@ describe('max_clicks with Redis down', () => {
         expect((await svc.app.inject('/lim')).statusCode).toBe(302) // through Redis: counter 1
         await quiesce(env.db)
         redis.stop()
-        await expect.poll(() => svc.deps.redis.status === 'ready', { timeout: 5_000 }).toBe(false)
+        await expect.poll(() => svc.deps.redis?.status === 'ready', { timeout: 5_000 }).toBe(false)
         const down = await Promise.all(Array.from({ length: 6 }, () => svc.app.inject('/lim')))
         expect(down.map((r) => r.statusCode).sort()).toEqual([302, 302, 302, 410, 410, 410])
         await quiesce(env.db)
         expect(await countRedirectEvents(env.db)).toBe(4)
         // back up: the Redis counter (persisted at 1) must not hand out 3 more
         await redis.start()
-        await expect.poll(() => svc.deps.redis.status === 'ready', { timeout: 10_000 }).toBe(true)
+        await expect.poll(() => svc.deps.redis?.status === 'ready', { timeout: 10_000 }).toBe(true)
         const after = await svc.app.inject('/lim')
         expect([after.statusCode, after.json()]).toEqual([410, { error: 'Click limit reached', code: 410 }])
         const [fp] = await env.db.select().from(requestFingerprints).where(eq(requestFingerprints.status_code, 302)).limit(1)
