@@ -27,7 +27,8 @@ const database = await openConfiguredDatabase(config, { existingOnly: true }).ca
 const db = createDb(database.url, Math.min(2, database.poolMax))
 try {
   const started = performance.now()
-  console.log(`seeding ${database.description} from ${dir}`)
+  console.log(`database: ${database.description}`)
+  console.log(`seeding from ${dir}`)
   const report = await runSeed(db, dir)
   for (const table of ['users', 'urls', 'events'] as const) console.log(formatReport(table, report[table]))
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(2)} s`)
