@@ -36,8 +36,7 @@ CREATE TABLE "click_stats_pending_hourly" (
 CREATE TABLE "click_stats_pending_lists" (
 	"url_id" integer NOT NULL,
 	"day" date NOT NULL,
-	"key" varchar(257) NOT NULL,
-	"clicks" integer NOT NULL
+	"counts" jsonb NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "click_stats_pending_visitors" (

@@ -13,7 +13,7 @@ const referrerHost = createReferrerParser()
 /** A batch's contribution to the rollup tables, one array per column (sent to Postgres as unnest parameters). */
 export type ClickRollup = {
   hourly: { url: number[]; hour: number[]; clicks: number[]; humans: number[]; bots: number[] }
-  lists: { url: number[]; day: string[]; key: string[]; clicks: number[] }
+  lists: { url: number[]; day: string[]; counts: string[] }
   visitors: { url: number[]; day: string[]; visitor: string[] }
 }
 
@@ -37,15 +37,18 @@ function visitorHash(salt: string, ip: string, ua: string | null): string {
   return BigInt.asIntN(64, BigInt(`0x${h.slice(0, 16)}`)).toString()
 }
 
-type ListRows = Map<string, [number, string, string, number]>
+/** Per link and day: clicks by list key (StatsListPrefix and the value, cut to 255 characters). */
+type ListRows = Map<string, { url: number; day: string; counts: Record<string, number> }>
 
-/** Counts `n` clicks for a list value (`prefix` says which list) of a link and day; values are cut to 255 characters. */
 function addToList(lists: ListRows, url: number, day: string, prefix: string, value: string, n: number): void {
+  const rowKey = `${url}|${day}`
+  let row = lists.get(rowKey)
+  if (!row) {
+    row = { url, day, counts: Object.create(null) as Record<string, number> }
+    lists.set(rowKey, row)
+  }
   const key = prefix + value.slice(0, 255)
-  const rowKey = `${url}|${day}|${key}`
-  const d = lists.get(rowKey)
-  if (d) d[3] += n
-  else lists.set(rowKey, [url, day, key, n])
+  row.counts[key] = (row.counts[key] ?? 0) + n
 }
 
 /**
@@ -113,11 +116,14 @@ export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>):
     return out
   }
   const [hu, hh, hc, hhu, hb] = cols(hourly.values(), 5)
-  const [lu, ld, lk, lc] = cols(lists.values(), 4)
+  const [lu, ld, lc] = cols(
+    Array.from(lists.values(), (l) => [l.url, l.day, JSON.stringify(l.counts)]),
+    3,
+  )
   const [vu, vd, vv] = cols(visitors.values(), 3)
   return {
     hourly: { url: hu as number[], hour: hh as number[], clicks: hc as number[], humans: hhu as number[], bots: hb as number[] },
-    lists: { url: lu as number[], day: ld as string[], key: lk as string[], clicks: lc as number[] },
+    lists: { url: lu as number[], day: ld as string[], counts: lc as string[] },
     visitors: { url: vu as number[], day: vd as string[], visitor: vv as string[] },
   }
 }

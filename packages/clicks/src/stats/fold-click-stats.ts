@@ -17,11 +17,14 @@ export async function foldClickStats(db: Db): Promise<boolean> {
   return db.$client.begin(async (tx) => {
     const [lock] = await tx<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(${FOLD_LOCK}) as ok`
     if (!lock?.ok) return false
+    // the planner cannot tell how many keys a jsonb holds and may guess high enough to JIT-compile the statement,
+    // which takes seconds for a statement that runs in milliseconds
+    await tx`set local jit = off`
     await tx`
       with ph as (
         delete from click_stats_pending_hourly returning url_id, hour, clicks, humans, bots
       ), pl as (
-        delete from click_stats_pending_lists returning url_id, day, key, clicks
+        delete from click_stats_pending_lists returning url_id, day, counts
       ), pv as (
         delete from click_stats_pending_visitors returning url_id, day, visitor
       ), live as (
@@ -31,7 +34,8 @@ export async function foldClickStats(db: Db): Promise<boolean> {
         select ph.url_id, ph.hour, sum(ph.clicks)::int as clicks, sum(ph.humans)::int as humans, sum(ph.bots)::int as bots
         from ph join live on live.id = ph.url_id group by 1, 2
       ), l as (
-        select pl.url_id, pl.day, pl.key, sum(pl.clicks)::int as clicks from pl join live on live.id = pl.url_id group by 1, 2, 3
+        select pl.url_id, pl.day, e.key, sum(e.value::int)::int as clicks
+        from pl join live on live.id = pl.url_id, jsonb_each(pl.counts) e group by 1, 2, 3
       ), seen as (
         insert into click_visitor_hashes (url_id, day, visitor)
         select distinct pv.url_id, pv.day, pv.visitor from pv join live on live.id = pv.url_id

@@ -17,10 +17,9 @@ export async function writeRollup(tx: TransactionSql, r: ClickRollup): Promise<v
       from unnest(${tx.array(r.hourly.url, 23)}::int[], ${tx.array(r.hourly.hour, 701)}::float8[], ${tx.array(r.hourly.clicks, 23)}::int[],
         ${tx.array(r.hourly.humans, 23)}::int[], ${tx.array(r.hourly.bots, 23)}::int[]) as x(u, h, c, hu, b)
     ), lists as (
-      insert into click_stats_pending_lists (url_id, day, key, clicks)
-      select x.u, x.d::date, x.k, x.c
-      from unnest(${tx.array(r.lists.url, 23)}::int[], ${tx.array(r.lists.day, 25)}::text[], ${tx.array(r.lists.key, 25)}::text[],
-        ${tx.array(r.lists.clicks, 23)}::int[]) as x(u, d, k, c)
+      insert into click_stats_pending_lists (url_id, day, counts)
+      select x.u, x.d::date, x.c::jsonb
+      from unnest(${tx.array(r.lists.url, 23)}::int[], ${tx.array(r.lists.day, 25)}::text[], ${tx.array(r.lists.counts, 25)}::text[]) as x(u, d, c)
     )
     insert into click_stats_pending_visitors (url_id, day, visitor)
     select x.u, x.d::date, x.v

@@ -1,4 +1,4 @@
-import { bigint, customType, date, index, integer, jsonb, pgTable, primaryKey, timestamp, varchar } from 'drizzle-orm/pg-core'
+import { bigint, customType, date, index, integer, jsonb, pgTable, primaryKey, timestamp } from 'drizzle-orm/pg-core'
 import { urls } from './urls.js'
 
 /**
@@ -82,11 +82,11 @@ export const clickStatsPendingHourly = pgTable('click_stats_pending_hourly', {
   bots: integer('bots').notNull(),
 })
 
+/** A batch's list counts of one link and day, as in click_stats_days.lists. */
 export const clickStatsPendingLists = pgTable('click_stats_pending_lists', {
   url_id: integer('url_id').notNull(),
   day: date('day', { mode: 'string' }).notNull(),
-  key: varchar('key', { length: 257 }).notNull(),
-  clicks: integer('clicks').notNull(),
+  counts: jsonb('counts').$type<Record<string, number>>().notNull(),
 })
 
 /** Visitor hashes of human clicks, not yet checked against click_visitor_hashes. */

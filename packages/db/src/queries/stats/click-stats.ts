@@ -106,8 +106,9 @@ async function stats(sql: Sql, scope: Scope, range: StatsRange): Promise<ClickSt
     select 'ph', extract(epoch from p.hour)::float8 * 1000, null, sum(p.clicks)::float8, sum(p.humans)::float8, sum(p.bots)::float8, 0, null
     from click_stats_pending_hourly p where p.hour >= ${from} and p.hour < ${to} ${live('p')} group by p.hour
     union all
-    select 'pl', null, p.key, sum(p.clicks)::float8, 0, 0, 0, null
-    from click_stats_pending_lists p where p.day >= ${firstDay}::date and p.day < ${endDay}::date ${live('p')} group by p.key
+    select 'pl', null, e.key, sum(e.value::float8), 0, 0, 0, null
+    from click_stats_pending_lists p, jsonb_each(p.counts) e
+    where p.day >= ${firstDay}::date and p.day < ${endDay}::date ${live('p')} group by e.key
     union all
     select 'pv', null, null, 0, 0, 0, count(*)::float8, null from (
       select distinct p.url_id, p.day, p.visitor from click_stats_pending_visitors p
