@@ -145,4 +145,16 @@ describe('click statistics: pending rows and the fold', () => {
     expect(await pendingRows()).toEqual({ h: 0, l: 0, v: 0 })
     expect(await statsForAll(env.db, parseStatsRange({}, Date.now()))).toEqual(before)
   })
+
+  it('vacuums the pending tables every ten seconds after a fold, without failing the insert', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: today + 15 * HOUR })
+    const errors: unknown[] = []
+    const onFoldError = (err: unknown) => errors.push(err)
+    const click = (id: string) => ({ id, records: [rec(Date.now(), b, '192.0.2.30', CHROME, null)] })
+    await insertClicks(env.db, [click('fold:vacuum:1')], { onFoldError }) // folds (an hour since the last)
+    vi.setSystemTime(today + 15 * HOUR + 11_000)
+    await insertClicks(env.db, [click('fold:vacuum:2')], { onFoldError }) // folds and vacuums
+    expect(errors).toEqual([])
+    expect(await pendingRows()).toEqual({ h: 0, l: 0, v: 0 })
+  })
 })

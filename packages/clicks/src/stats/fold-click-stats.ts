@@ -2,6 +2,11 @@ import type { Db } from '@ghostlink/db'
 
 /** At most one fold per this interval per database handle; what arrives in between waits, merged with the next. */
 export const FOLD_EVERY_MS = 1_000
+/**
+ * The pending tables are emptied every second, leaving their rows dead; autovacuum visits a table at most once a
+ * minute, and every fold and every statistics answer scans them, so the folder vacuums them this often.
+ */
+const VACUUM_EVERY_MS = 10_000
 /** Advisory lock key: one fold at a time across all writers (a second one would only wait for the first's keys). */
 const FOLD_LOCK = 150_405
 
@@ -81,7 +86,7 @@ export async function foldClickStats(db: Db): Promise<boolean> {
   })
 }
 
-const lastFold = new WeakMap<Db, { at: number; running: boolean }>()
+const lastFold = new WeakMap<Db, { at: number; vacuumedAt: number; running: boolean }>()
 
 /**
  * Folds when the last fold of this handle is FOLD_EVERY_MS old and none is running in this process; otherwise returns
@@ -89,13 +94,18 @@ const lastFold = new WeakMap<Db, { at: number; running: boolean }>()
  * and is spread over the batches of the interval.
  */
 export async function foldWhenDue(db: Db, now = Date.now()): Promise<void> {
-  const state = lastFold.get(db) ?? { at: 0, running: false }
+  const state = lastFold.get(db) ?? { at: 0, vacuumedAt: now, running: false }
   lastFold.set(db, state)
   if (state.running || now - state.at < FOLD_EVERY_MS) return
   state.running = true
   state.at = now
   try {
     await foldClickStats(db)
+    if (now - state.vacuumedAt >= VACUUM_EVERY_MS) {
+      state.vacuumedAt = now
+      // skip_locked: another writer vacuuming the same table is enough
+      await db.$client`vacuum (skip_locked) click_stats_pending_hourly, click_stats_pending_lists, click_stats_pending_visitors`
+    }
   } finally {
     state.running = false
   }
