@@ -220,7 +220,8 @@ try {
     const drop = (1 - m('with', 'rate') / m('without', 'rate')) * 100
     const cpu = (mode: 'with' | 'without') => m(mode, 'pgMs') + m(mode, 'nodeMs')
     const cpuCost = (cpu('with') / cpu('without') - 1) * 100
-    const [{ n: pending }] = await sql<{ n: number }[]>`select count(*)::int as n from click_stats_pending_hourly`
+    const [left] = await sql<{ n: number }[]>`select count(*)::int as n from click_stats_pending_hourly`
+    const pending = left?.n ?? 0
     console.log(`drain rate (insertClicks, 2 writers, ${s.batches} x ${s.records} records per call, ${SLICES} slices of ${SLICE_MS / 1000} s per mode, alternating; with = appended in the click transaction + folds):`)
     for (const mode of ['without', 'with'] as const) {
       console.log(

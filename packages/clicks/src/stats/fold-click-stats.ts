@@ -1,7 +1,7 @@
 import type { Db } from '@ghostlink/db'
 
 /** At most one fold per this interval per database handle; what arrives in between waits, merged with the next. */
-export const FOLD_EVERY_MS = 1_000
+const FOLD_EVERY_MS = 1_000
 /**
  * The pending tables are emptied every second, leaving their rows dead; autovacuum visits a table at most once a
  * minute, and every fold and every statistics answer scans them, so the folder vacuums them this often.
