@@ -29,8 +29,10 @@ type Service = {
 const doc = parseDocument(composeText, { merge: true })
 const compose = doc.toJS({ maxAliasCount: 1000 }) as { services: Record<string, Service>; volumes: Record<string, unknown> }
 const services = compose.services
+// the platform's services: every app but the one-process mode (apps/standalone, `pnpm start`), which runs instead
+// of the stack, never as one of its services (docs/decisions/2026-11-27-one-process-mode.md)
 const apps = readdirSync(root('apps'), { withFileTypes: true })
-  .filter((d) => d.isDirectory())
+  .filter((d) => d.isDirectory() && d.name !== 'standalone')
   .map((d) => d.name)
 const defaults = EnvSchema.parse({})
 

@@ -50,6 +50,8 @@ describe('import graph', () => {
       pkg('apps/two', '@ghostlink/two', [], { 'apps/two/src/x.ts': ['./ok.js', '../../vitest.shared.js', '@ghostlink/nope'] }),
       pkg('packages/lib', '@ghostlink/lib', ['@ghostlink/two'], { 'packages/lib/src/y.ts': ['@ghostlink/two'] }),
       pkg('bench', '@ghostlink/bench', ['@ghostlink/one'], { 'bench/run.ts': ['@ghostlink/one/app'] }),
+      // the composition root may import apps (declared); undeclared is still reported
+      pkg('apps/standalone', '@ghostlink/standalone', ['@ghostlink/one'], { 'apps/standalone/src/s.ts': ['@ghostlink/one/compose', '@ghostlink/two/compose'] }),
     ]
     expect(graphViolations(made)).toEqual([
       "apps/one/x.ts: '@ghostlink/two' is not declared in apps/one/package.json",
@@ -57,8 +59,9 @@ describe('import graph', () => {
       "apps/one/x.ts: '../../packages/lib/src/y.js' reaches into packages/lib",
       "apps/two/src/x.ts: '@ghostlink/nope' is no workspace package",
       'packages/lib/src/y.ts: package packages/lib imports app apps/two',
+      "apps/standalone/src/s.ts: '@ghostlink/two' is not declared in apps/standalone/package.json",
     ])
-    expect(runtimeGraph(made)).toEqual({ 'apps/one': ['lib', 'two'], 'apps/two': [], 'packages/lib': ['two'] })
+    expect(runtimeGraph(made)).toEqual({ 'apps/one': ['lib', 'two'], 'apps/two': [], 'packages/lib': ['two'], 'apps/standalone': ['one', 'two'] })
   })
 
   it('reads the documented table', () => {

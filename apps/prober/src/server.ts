@@ -6,10 +6,7 @@ import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import { workerApp } from '@ghostlink/worker-kit'
 import { refreshCanaryGauges } from './canary/refresh-canary-gauges.js'
-import { allowAll, publicOnly } from './probe/address-policy.js'
-import { cachingResolver, systemResolver } from './probe/guarded-lookup.js'
-import { HostLimiter } from './probe/host-limiter.js'
-import { createProbeAgent } from './probe/probe-agent.js'
+import { createProbeDeps } from './probe/probe-deps.js'
 import { refreshDeadGauge } from './probe/refresh-dead-gauge.js'
 import { startProberWorkers } from './worker.js'
 
@@ -21,24 +18,7 @@ const redis = createBlockingRedis(config.REDIS_URL, 'ghostlink-prober')
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'))
 const metrics = createProberMetrics(config.release, config.flags)
 
-const policy = config.PROBE_ALLOW_PRIVATE ? allowAll : publicOnly
-if (config.PROBE_ALLOW_PRIVATE) logger.warn('PROBE_ALLOW_PRIVATE is on: the SSRF guard accepts private and loopback destinations')
-// one resolver for the pre-connect check and the socket's lookup: DNS time never eats the connect timeout
-const resolve = cachingResolver(systemResolver)
-const dispatcher = createProbeAgent({
-  policy,
-  connectTimeoutMs: config.PROBE_CONNECT_TIMEOUT_MS,
-  timeoutMs: config.PROBE_TIMEOUT_MS,
-  resolver: resolve,
-})
-const probe = {
-  resolve,
-  dispatcher,
-  policy,
-  limiter: new HostLimiter(config.PROBE_PER_HOST_LIMIT),
-  timeoutMs: config.PROBE_TIMEOUT_MS,
-  maxRedirects: config.PROBE_MAX_REDIRECTS,
-}
+const probe = createProbeDeps(config, logger)
 
 const workers = await startProberWorkers({ config, db, connection: redis, logger, metrics, probe })
 
@@ -68,7 +48,7 @@ closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
   clearInterval(deadTimer)
   await app.close()
   await workers.close()
-  await dispatcher.close()
+  await probe.close()
   redis.disconnect()
   await closeDb(db)
 })

@@ -54,6 +54,13 @@ export function readWorkspace(root: string): WorkspacePackage[] {
     })
 }
 
+/**
+ * The one-process entry (`pnpm start`) composes every tier's plugin and workers in one process: the one workspace
+ * package that may import apps, through the entries their package.json `exports` name (docs/ARCHITECTURE.md,
+ * docs/decisions/2026-11-27-one-process-mode.md).
+ */
+export const COMPOSITION_ROOT = 'apps/standalone'
+
 const kind = (dir: string) => (dir.startsWith('apps/') ? 'app' : dir.startsWith('packages/') ? 'package' : 'tool')
 const packageName = (spec: string) => spec.split('/').slice(0, 2).join('/')
 const isTest = (file: string) => /(^|\/)tests\//.test(file) || /\.test\.[a-z]+$/.test(file)
@@ -83,7 +90,7 @@ export function graphViolations(pkgs: WorkspacePackage[]): string[] {
           continue
         }
         if (!p.declared.has(name)) out.push(`${file}: '${name}' is not declared in ${p.dir}/package.json`)
-        if (kind(target.dir) === 'app' && kind(p.dir) !== 'tool') out.push(`${file}: ${kind(p.dir)} ${p.dir} imports app ${target.dir}`)
+        if (kind(target.dir) === 'app' && kind(p.dir) !== 'tool' && p.dir !== COMPOSITION_ROOT) out.push(`${file}: ${kind(p.dir)} ${p.dir} imports app ${target.dir}`)
       }
     }
   }

@@ -48,6 +48,9 @@ export const EnvSchema = z.object({
   DATABASE_USER: text('postgres'),
   DATABASE_PASSWORD: text('postgres'),
   DATABASE_POOL_MAX: positiveInt(10),
+  // The one-process mode (apps/standalone, `pnpm start`) keeps its embedded Postgres (PGlite) files here when no
+  // database is configured (no DATABASE_URL and no DATABASE_* location variable); relative to the working directory.
+  GHOSTLINK_DATA_DIR: text('.ghostlink'),
   REDIS_URL: text('redis://localhost:6379/0').pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL')),
   REDIS_PREFIX: text('gl:'),
 
@@ -67,6 +70,8 @@ export const EnvSchema = z.object({
   ROLLBACK_STATE_FILE: text('/var/lib/ghostlink-security/rollback_state.env'),
 
   HOST: text('0.0.0.0'),
+  // the one-process mode's one port (`pnpm start`, apps/standalone): the front door's, edge routing included
+  PORT: port(8080),
   API_PORT: port(8081),
   REDIRECT_PORT: port(8082),
   PROBER_PORT: port(9101),

@@ -1,2 +1,2 @@
 export { EnvSchema, type Env, type FeatureFlags } from './env.js'
-export { loadConfig, ConfigError, type Config } from './load-config.js'
+export { loadConfig, ConfigError, type Config, type Configured } from './load-config.js'

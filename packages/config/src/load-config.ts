@@ -12,6 +12,22 @@ function databaseUrlFrom(env: Env): string {
   return `postgres://${user}:${pass}@${env.DATABASE_HOST}:${env.DATABASE_PORT}/${encodeURIComponent(env.DATABASE_NAME)}`
 }
 
+/** The variables that say where a Postgres server is; DATABASE_POOL_MAX says nothing about that. */
+const DATABASE_LOCATION = ['DATABASE_URL', 'DATABASE_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_USER', 'DATABASE_PASSWORD']
+const isSet = (source: NodeJS.ProcessEnv, name: string) => (source[name] ?? '').trim() !== ''
+
+/**
+ * What the environment configured, as opposed to what the defaults fill in. The platform services always use a
+ * Postgres server and the REDIS_URL default; the one-process mode (`pnpm start`) uses an embedded Postgres when no
+ * database is configured at all, and runs without Redis when REDIS_URL is not set.
+ */
+export type Configured = { database: 'server' | 'embedded'; redis: boolean }
+
+const configuredFrom = (source: NodeJS.ProcessEnv): Configured => ({
+  database: DATABASE_LOCATION.some((name) => isSet(source, name)) ? 'server' : 'embedded',
+  redis: isSet(source, 'REDIS_URL'),
+})
+
 // Never echo these back in an error message: a too-short admin key is still a secret (docs/SECURITY.md).
 const SECRET_VARIABLES = new Set(['GHOSTLINK_ADMIN_KEY', 'DATABASE_PASSWORD', 'DATABASE_URL'])
 const shown = (name: string, value: string | undefined) => (SECRET_VARIABLES.has(name) ? '[redacted]' : JSON.stringify(value))
@@ -34,6 +50,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   return {
     ...env,
     databaseUrl: databaseUrlFrom(env),
+    configured: configuredFrom(source),
     flags,
     release: {
       version: env.APP_VERSION,

@@ -63,6 +63,20 @@ describe('loadConfig', () => {
     )
   })
 
+  it('reports what the environment configured: an embedded database and no Redis when nothing is set', () => {
+    expect(loadConfig({}).configured).toEqual({ database: 'embedded', redis: false })
+    expect(loadConfig({}).GHOSTLINK_DATA_DIR).toBe('.ghostlink')
+    // the platform defaults stay what they were: the services still get a server URL and the Redis default
+    expect(loadConfig({}).REDIS_URL).toBe('redis://localhost:6379/0')
+    for (const name of ['DATABASE_URL', 'DATABASE_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_USER', 'DATABASE_PASSWORD'])
+      expect(loadConfig({ [name]: name === 'DATABASE_PORT' ? '5433' : 'x' }).configured.database, name).toBe('server')
+    // blank is unset, and the pool size says nothing about where a server is
+    expect(loadConfig({ DATABASE_URL: ' ', DATABASE_POOL_MAX: '3' }).configured.database).toBe('embedded')
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6380/1' }).configured.redis).toBe(true)
+    expect(loadConfig({ REDIS_URL: '' }).configured.redis).toBe(false)
+    expect(loadConfig({ GHOSTLINK_DATA_DIR: '/var/lib/gl' }).GHOSTLINK_DATA_DIR).toBe('/var/lib/gl')
+  })
+
   it('treats blank release variables as unset', () => {
     expect(loadConfig({ APP_VERSION: '  ' }).release.version).toBe('v1-dev')
   })

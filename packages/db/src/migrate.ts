@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { drizzle } from 'drizzle-orm/postgres-js'
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import { readMigrationFiles } from 'drizzle-orm/migrator'
 import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
@@ -15,6 +15,12 @@ export async function runMigrations(databaseUrl: string): Promise<void> {
     await client.end({ timeout: 5 })
   }
 }
+
+/**
+ * The same migrations through a pool the caller already holds: the embedded database (PGlite) serves one client
+ * connection, which the one-process entry opens once and shares (docs/decisions/2026-11-27-embedded-postgres.md).
+ */
+export const migrateDb = (db: PostgresJsDatabase<Record<string, unknown>>): Promise<void> => migrate(db, { migrationsFolder })
 
 /**
  * Creates the target database when it does not exist yet (a fresh machine's quick start), connecting to the

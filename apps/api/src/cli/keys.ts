@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb } from '@ghostlink/db'
+import { DataDirInUseError, openConfiguredDatabase } from '@ghostlink/embedded-postgres'
 import { createKey, ensureAdminUser, findKey, listKeys, revokeKey, toKeyObject } from '../auth/key-store.js'
 
 const USAGE = `usage:
@@ -29,7 +30,12 @@ const [command, arg] = positionals
 if (values.help || !command) fail('')
 
 const config = loadConfig()
-const db = createDb(config.databaseUrl, 1)
+// the configured server, or with nothing configured the embedded database `pnpm start` created (one process at a time)
+const database = await openConfiguredDatabase(config, { existingOnly: true }).catch((err) => {
+  if (!(err instanceof DataDirInUseError)) throw err
+  return fail(`${err.message} (\`pnpm start\` holds it: stop it first)`)
+})
+const db = createDb(database.url, 1)
 try {
   if (command === 'create') {
     if (values.admin === (values.user !== undefined)) fail('create needs exactly one of --admin or --user <id>')
@@ -56,4 +62,5 @@ try {
   throw err
 } finally {
   await closeDb(db)
+  await database.close()
 }

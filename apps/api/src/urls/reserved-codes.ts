@@ -18,6 +18,10 @@ export const RESERVED_CODES: ReadonlySet<string> = new Set([
   'openapi',
   'openapi.json',
   'quarantine',
+  // GET/POST /keys (API keys) and GET /stats (click statistics): found missing when the contract suite ran through
+  // the edge's routing (issue 11), which sent them to the redirect tier
+  'keys',
+  'stats',
   'favicon',
   'robots',
   // the web dashboard's path at the edge (apps/web, /app/)

@@ -32,12 +32,24 @@ export type BuildAppOptions = {
 }
 
 /**
+ * The suite is parameterised by target (issue 11): by default each file builds the API plugin alone; a runner may
+ * register another target, which builds the same API inside a whole deployment and answers `app.inject` through it.
+ * apps/standalone registers the one-process mode (its vitest.contract.config.ts): the API and redirect plugins behind
+ * the edge's routing on an embedded Postgres. A target is registered on globalThis by a setup file because an app's
+ * tests never import another app.
+ */
+export type ApiTestTarget = (opts: BuildAppOptions) => Promise<TestApp>
+const registeredTarget = () => (globalThis as { ghostlinkApiTestTarget?: ApiTestTarget }).ghostlinkApiTestTarget
+
+/**
  * Builds the API against a fresh database and a private Redis prefix of this test file.
  * `env` overrides configuration (flags, release variables); `withRedis: false` runs it with no Redis client at all.
  * AUTH_MODE defaults to `open` here, so contract tests exercise the original's open API; access-control suites pass
  * `env: { AUTH_MODE: 'token' }` (tests/helpers/auth.ts).
  */
 export async function buildApp(opts: BuildAppOptions = {}): Promise<TestApp> {
+  const target = registeredTarget()
+  if (target) return target(opts)
   const tdb = opts.replicaOf ? undefined : await createTestDatabase()
   const prefix = opts.replicaOf?.prefix ?? testRedisPrefix()
   const databaseUrl = opts.replicaOf?.databaseUrl ?? tdb!.url

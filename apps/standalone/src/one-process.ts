@@ -1,0 +1,146 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { api, fastifyOptions as apiFastifyOptions, openApiDeps } from '@ghostlink/api/compose'
+import { EDGE_HEADERS } from '@ghostlink/clicks'
+import type { Config } from '@ghostlink/config'
+import type { Db } from '@ghostlink/db'
+import { createLocalJobs, QUEUES } from '@ghostlink/jobs'
+import { createApiMetrics, createProberMetrics, createRiskMetrics } from '@ghostlink/metrics'
+import { createProbeDeps } from '@ghostlink/prober/probe'
+import { startLocalProberWorkers, startProberWorkers } from '@ghostlink/prober/worker'
+import { openDeps, openLocalDeps, redirectApp, fastifyOptions as redirectFastifyOptions } from '@ghostlink/redirect/compose'
+import { createBlockingRedis } from '@ghostlink/redis'
+import { startLocalRetentionWorker, startLocalRiskWorkers, startRetentionWorker, startRiskWorkers } from '@ghostlink/risk-worker/compose'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify'
+import { edgeHandler } from './edge-route.js'
+
+export type OneProcessOptions = {
+  config: Config
+  /** The one pool every part shares (the embedded database serves a single connection). */
+  db: Db
+  log: FastifyBaseLogger
+  /** Sees every API route as it is registered (the contract suite's route-table test). */
+  onApiRoute?: (route: RouteOptions) => void
+}
+
+export type OneProcess = {
+  /** The API instance; it owns the one HTTP server (listen on it), whose requests the edge routing dispatches. */
+  api: FastifyInstance
+  redirect: FastifyInstance
+  /** The edge routing in front of both routers, for light-my-request (tests) as for the HTTP server. */
+  handler: (req: IncomingMessage, res: ServerResponse) => void
+  /** Starts the job workers (after listen: the canaries go through this process's port). */
+  startJobs(): Promise<void>
+  /** Stops accepting, finishes requests, hands every click to the database, stops the workers; the pool stays open. */
+  close(): Promise<void>
+}
+
+type Workers = { close(): Promise<void> }
+
+/**
+ * GhostLink in one process: the API and redirect plugins behind the edge's routing on one server, and the workers
+ * in-process. Nothing is copied: each tier's own plugin, options, dependency wiring and job handlers, composed.
+ * With REDIS_URL set, Redis carries the cache, the click stream, pub/sub and BullMQ, as on the platform; without it
+ * (`config.configured.redis` false) nothing connects to Redis: the in-process invalidation bus, the batched click
+ * writer and the in-process job queue (docs/ARCHITECTURE.md#without-redis-one-process).
+ */
+export async function composeOneProcess({ config, db, log, onApiRoute }: OneProcessOptions): Promise<OneProcess> {
+  const withRedis = config.configured.redis
+  const jobs = withRedis ? undefined : createLocalJobs()
+  const redirectDeps = withRedis ? await openDeps(config, log, { db }) : await openLocalDeps(config, log, { db })
+  const redirect = Fastify({ ...redirectFastifyOptions(config), loggerInstance: log })
+  // the link ids for the edge's click log of its micro-cache hits: nginx strips them, and there is no nginx here
+  redirect.addHook('onSend', (_req, reply, _payload, done) => {
+    reply.removeHeader(EDGE_HEADERS.urlId)
+    reply.removeHeader(EDGE_HEADERS.userId)
+    done()
+  })
+  await redirect.register(redirectApp, redirectDeps)
+  await redirect.ready()
+
+  const apiDeps = jobs
+    ? {
+        config,
+        db,
+        metrics: createApiMetrics(config.release, config.flags),
+        // a link the API changes is dropped from the redirect plugin's cache through the same in-process bus
+        invalidation: redirectDeps.invalidation,
+        riskQueue: jobs.queue(QUEUES.risk),
+        quarantineQueue: jobs.queue(QUEUES.quarantine),
+        close: async () => {},
+      }
+    : openApiDeps(config, { db })
+  const app = Fastify({
+    ...apiFastifyOptions(config),
+    loggerInstance: log,
+    // the API's server is the process's one server; the edge routing picks the router of each request
+    serverFactory: (apiRouter) => createServer(edgeHandler({ api: apiRouter, redirect: redirect.routing })),
+  })
+  if (onApiRoute) app.addHook('onRoute', onApiRoute)
+  await app.register(api, apiDeps)
+  await app.ready()
+
+  let workers: Workers | undefined
+
+  return {
+    api: app,
+    redirect,
+    handler: edgeHandler({ api: app.routing, redirect: redirect.routing }),
+    async startJobs() {
+      workers ??= jobs ? await startLocalWorkers(config, db, log, jobs) : await startBullWorkers(config, db, log)
+    },
+    async close() {
+      // in the order that loses nothing: requests first (they record clicks and enqueue jobs), then the clicks they
+      // recorded, then the jobs, then the connections those used
+      await app.close()
+      await redirect.close()
+      await redirectDeps.close()
+      await workers?.close()
+      await jobs?.close()
+      await apiDeps.close()
+    },
+  }
+}
+
+const metricsOf = (config: Config) => ({
+  prober: createProberMetrics(config.release, config.flags),
+  risk: createRiskMetrics(config.release, config.flags),
+})
+
+/** The workers on BullMQ, as the prober and risk services run them (REDIS_URL set). */
+async function startBullWorkers(config: Config, db: Db, log: FastifyBaseLogger): Promise<Workers> {
+  // BullMQ duplicates this connection for each worker's blocking reads
+  const connection = createBlockingRedis(config.REDIS_URL, 'ghostlink-standalone-jobs')
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis error'))
+  const probe = createProbeDeps(config, log)
+  const metrics = metricsOf(config)
+  const prober = await startProberWorkers({ config, db, connection, logger: log, metrics: metrics.prober, probe })
+  const risk = await startRiskWorkers({ config, db, connection, logger: log, metrics: metrics.risk })
+  const retention = await startRetentionWorker({ config, db, connection, logger: log, metrics: metrics.risk })
+  return {
+    async close() {
+      // the prober first: a finishing probe still adds a rescore; each close() lets its running jobs finish
+      await prober.close()
+      await risk.close()
+      await retention.close()
+      await probe.close()
+      connection.disconnect()
+    },
+  }
+}
+
+/** The same handlers on the in-process queue, with BullMQ's concurrency and retry rules (no Redis). */
+async function startLocalWorkers(config: Config, db: Db, log: FastifyBaseLogger, jobs: ReturnType<typeof createLocalJobs>): Promise<Workers> {
+  const probe = createProbeDeps(config, log)
+  const metrics = metricsOf(config)
+  const prober = await startLocalProberWorkers({ config, db, jobs, logger: log, metrics: metrics.prober, probe })
+  const risk = await startLocalRiskWorkers({ config, db, jobs, logger: log, metrics: metrics.risk })
+  const retention = await startLocalRetentionWorker({ config, db, jobs, logger: log, metrics: metrics.risk })
+  return {
+    async close() {
+      await prober.close()
+      await risk.close()
+      await retention.close()
+      await probe.close()
+    },
+  }
+}
