@@ -7,6 +7,8 @@
 // 2. Drain rate: insertClicks (the click writer's insert) with and without the rollups, in alternating slices of the
 //    same run, 2 writers at once (CLICK_WRITER_CONCURRENCY's default), links picked by Zipf popularity, calls of
 //    4 x 250 records (a writer keeping up) and 20 x 500 (one full consumer read, draining a backlog).
+import { readFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { type ClickBatch, type ClickRecord, insertClicks } from '@ghostlink/clicks'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
@@ -35,6 +37,7 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 const ms = (n: number) => `${n.toFixed(2)} ms`
 
+const startLoad = loadavg()
 const tdb = await createTestDatabase()
 const db = createDb(tdb.url, 10)
 const sql = db.$client
@@ -60,31 +63,39 @@ try {
       c + case when g = 0 then ${CLICKS} - (select sum(c) from n)::int else 0 end,
       (c * 0.88)::int + case when g = 0 then ${CLICKS} - (select sum(c) from n)::int else 0 end, c - (c * 0.88)::int
     from n`
-  // daily lists: 300 referrer hosts, 25 browsers, 12 OS, 5 device types, clicks falling off with rank (Zipf)
+  // the day rows: the sums of the hours, daily visitors, and the lists (300 referrer hosts, 25 browsers, 12 OS,
+  // 5 device types, clicks falling off with rank, Zipf) as one jsonb object per link and day, as the fold keeps them
   await sql`
-    with days as (select d, (${start / 1000} + d * 86400) as epoch from generate_series(0, ${DAYS - 1}) d),
-    dims(k, n) as (values (1, 300), (2, 25), (3, 12), (4, 5)),
-    vals as (select k, i, (1.0 / i) / sum(1.0 / i) over (partition by k) as share from dims, generate_series(1, n) i)
-    insert into click_stats_daily (url_id, day, dimension, value, clicks)
-    select ${hot}, (to_timestamp(epoch) at time zone 'UTC')::date, k,
-      case k when 1 then 'host' || i || '.example' when 2 then 'Browser ' || i when 3 then 'OS ' || i else 'device' || i end,
-      greatest(1, (${CLICKS / DAYS} * share)::int)
-    from days, vals`
-  await sql`insert into click_stats_visitors (url_id, day, visitors)
-    select ${hot}, (to_timestamp(${start / 1000} + d * 86400) at time zone 'UTC')::date, ${Math.round((CLICKS / DAYS) * 0.4)}
-    from generate_series(0, ${DAYS - 1}) d`
+    with days as (select d, (to_timestamp(${start / 1000} + d * 86400) at time zone 'UTC')::date as day from generate_series(0, ${DAYS - 1}) d),
+    dims(k, p, n) as (values (1, 'r:', 300), (2, 'b:', 25), (3, 'o:', 12), (4, 'd:', 5)),
+    vals as (select k, p, i, (1.0 / i) / sum(1.0 / i) over (partition by k) as share from dims, generate_series(1, n) i),
+    lists as (
+      select jsonb_object_agg(p || case k when 1 then 'host' || i || '.example' when 2 then 'Browser ' || i when 3 then 'OS ' || i else 'device' || i end,
+        greatest(1, (${CLICKS / DAYS} * share)::int)) as lists from vals
+    )
+    insert into click_stats_days (url_id, day, clicks, humans, bots, visitors, lists)
+    select ${hot}, days.day, sum(h.clicks), sum(h.humans), sum(h.bots), ${Math.round((CLICKS / DAYS) * 0.4)}, (select lists from lists)
+    from days join click_stats_hourly h on h.url_id = ${hot} and h.hour::date = days.day
+    group by days.day`
   // 999 other links: a click an hour each, one referrer, browser, OS and device a day
   await sql`insert into click_stats_hourly (url_id, hour, clicks, humans, bots)
     select u, to_timestamp(${start / 1000} + g * 3600) at time zone 'UTC', 1, 1, 0
     from generate_series(2, 1000) u, generate_series(0, ${hours - 1}) g`
-  await sql`insert into click_stats_daily (url_id, day, dimension, value, clicks)
-    select u, (to_timestamp(${start / 1000} + d * 86400) at time zone 'UTC')::date, k, 'v' || i, 1
-    from generate_series(2, 1000) u, generate_series(0, ${DAYS - 1}) d, generate_series(1, 4) k, generate_series(1, 1) i`
-  await sql`vacuum analyze click_stats_hourly, click_stats_daily, click_stats_visitors`
-  const [sizes] = await sql<{ hourly: string; daily: string }[]>`
-    select (select count(*) from click_stats_hourly)::text as hourly, (select count(*) from click_stats_daily)::text as daily`
+  await sql`insert into click_stats_days (url_id, day, clicks, humans, bots, visitors, lists)
+    select u, (to_timestamp(${start / 1000} + d * 86400) at time zone 'UTC')::date, 24, 24, 0, 1, '{"r:v1": 24, "b:v1": 24, "o:v1": 24, "d:v1": 24}'
+    from generate_series(2, 1000) u, generate_series(0, ${DAYS - 1}) d`
+  // all links together, as the fold keeps them for GET /stats
+  await sql`insert into click_stats_all_hourly (hour, clicks, humans, bots)
+    select hour, sum(clicks), sum(humans), sum(bots) from click_stats_hourly group by hour`
+  await sql`insert into click_stats_all_days (day, clicks, humans, bots, visitors, lists)
+    select d.day, sum(d.clicks), sum(d.humans), sum(d.bots), sum(d.visitors),
+      (select jsonb_object_agg(t.key, t.n) from (select e.key, sum(e.value::int) as n from click_stats_days x, jsonb_each(x.lists) e where x.day = d.day group by e.key) t)
+    from click_stats_days d group by d.day`
+  await sql`vacuum analyze click_stats_hourly, click_stats_days, click_stats_all_hourly, click_stats_all_days`
+  const [sizes] = await sql<{ hourly: string; days: string }[]>`
+    select (select count(*) from click_stats_hourly)::text as hourly, (select count(*) from click_stats_days)::text as days`
   console.log(
-    `rollups: ${CLICKS} clicks over ${DAYS} days on link ${hot}, 999 other links; ${sizes!.hourly} hourly rows, ${sizes!.daily} daily rows (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    `rollups: ${CLICKS} clicks over ${DAYS} days on link ${hot}, 999 other links; ${sizes!.hourly} hourly rows, ${sizes!.days} day rows (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
   )
 
   // ---------- stats latency ----------
@@ -112,7 +123,7 @@ try {
   const p99c = await time('GET /urls/:id/stats (30 days by day)', QUERIES, 8, () => statsForUrl(db, hot, parseStatsRange({})))
   await time('GET /urls/:id/stats?interval=hour (30 days, 720 points)', QUERIES, 1, () => statsForUrl(db, hot, parseStatsRange({ interval: 'hour' })))
   await time('GET /users/:id/stats (10 links)', Math.min(QUERIES, 300), 1, () => statsForUser(db, 1, parseStatsRange({})))
-  await time('GET /stats (1000 links)', Math.min(QUERIES, 30), 1, () => statsForAll(db, parseStatsRange({})))
+  const p99all = await time('GET /stats (1000 links)', Math.min(QUERIES, 100), 1, () => statsForAll(db, parseStatsRange({})))
   console.log(`stats target p99 < 50 ms: ${p99 < 50 && p99c < 50 ? 'met' : 'MISSED'}`)
 
   // ---------- drain rate ----------
@@ -158,40 +169,73 @@ try {
       })
       return { id: `bench:${seq++}`, records }
     })
-  const slice = async (rollups: boolean): Promise<number> => {
+  // CPU time of this process and of the database's backends (/proc/<pid>/stat, utime + stime in 10 ms ticks): the
+  // work per record, which a loaded machine changes far less than the rate
+  const cpuMs = async () => {
+    const pids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`
+    let ticks = 0
+    for (const { pid } of pids) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+        ticks += Number(f[11]) + Number(f[12])
+      } catch {
+        // not readable (Postgres on another host): the Postgres share is left out
+      }
+    }
+    const c = process.cpuUsage()
+    return { pg: ticks * 10, node: (c.user + c.system) / 1000 }
+  }
+  type Slice = { rate: number; pgMs: number; nodeMs: number }
+  const slice = async (rollups: boolean): Promise<Slice> => {
     const until = performance.now() + SLICE_MS
     let written = 0
+    const c0 = await cpuMs()
     const begun = performance.now()
     await Promise.all(
       [0, 1].map(async () => {
-        while (performance.now() < until) written += await insertClicks(db, call(), { rollups })
+        while (performance.now() < until) written += await insertClicks(db, call(), { rollups, onFoldError: (err) => { throw err } })
       }),
     )
-    return written / ((performance.now() - begun) / 1000)
+    const took = performance.now() - begun
+    const c1 = await cpuMs()
+    return { rate: written / (took / 1000), pgMs: ((c1.pg - c0.pg) / written) * 1000, nodeMs: ((c1.node - c0.node) / written) * 1000 }
   }
   await slice(true) // warm-up: user-agent cache, salts, prepared statements
   await slice(false)
   // a call as the stream consumer makes it: one read of up to 20 hand-off batches; 4 x 250 when the writer keeps up,
   // 20 x 500 when it drains a backlog (the case where the drain rate matters)
+  const costs: string[] = []
   for (const s of [
     { batches: 4, records: 250 },
     { batches: 20, records: 500 },
   ]) {
     shape = s
-    const rates: Record<'with' | 'without', number[]> = { with: [], without: [] }
+    const runs: Record<'with' | 'without', Slice[]> = { with: [], without: [] }
     for (let i = 0; i < SLICES; i++) {
       // alternate, and swap the order every other pair so neither mode always runs on a warmer table
-      for (const rollups of i % 2 === 0 ? [false, true] : [true, false]) rates[rollups ? 'with' : 'without'].push(await slice(rollups))
+      for (const rollups of i % 2 === 0 ? [false, true] : [true, false]) runs[rollups ? 'with' : 'without'].push(await slice(rollups))
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-    const without = median(rates.without)
-    const withRollups = median(rates.with)
-    const drop = (1 - withRollups / without) * 100
-    console.log(`drain rate (insertClicks, 2 writers, ${s.batches} x ${s.records} records per call, ${SLICES} slices of ${SLICE_MS / 1000} s per mode, alternating):`)
-    console.log(`  without rollups: median ${without.toFixed(0)} records/s (${rates.without.map((r) => r.toFixed(0)).join(', ')})`)
-    console.log(`  with rollups:    median ${withRollups.toFixed(0)} records/s (${rates.with.map((r) => r.toFixed(0)).join(', ')})`)
-    console.log(`  rollups cost ${drop.toFixed(1)} % of the drain rate (target <= 15 %: ${drop <= 15 ? 'met' : 'MISSED'})`)
+    const m = (mode: 'with' | 'without', k: keyof Slice) => median(runs[mode].map((r) => r[k]))
+    const drop = (1 - m('with', 'rate') / m('without', 'rate')) * 100
+    const cpu = (mode: 'with' | 'without') => m(mode, 'pgMs') + m(mode, 'nodeMs')
+    const cpuCost = (cpu('with') / cpu('without') - 1) * 100
+    const [left] = await sql<{ n: number }[]>`select count(*)::int as n from click_stats_pending_hourly`
+    const pending = left?.n ?? 0
+    console.log(`drain rate (insertClicks, 2 writers, ${s.batches} x ${s.records} records per call, ${SLICES} slices of ${SLICE_MS / 1000} s per mode, alternating; with = appended in the click transaction + folds):`)
+    for (const mode of ['without', 'with'] as const) {
+      console.log(
+        `  ${mode} rollups: median ${m(mode, 'rate').toFixed(0)} records/s (${runs[mode].map((r) => r.rate.toFixed(0)).join(', ')}); CPU per 1000 records: Postgres ${m(mode, 'pgMs').toFixed(0)} ms + writer ${m(mode, 'nodeMs').toFixed(0)} ms`,
+      )
+    }
+    console.log(`  rollups cost ${drop.toFixed(1)} % of the drain rate (target <= 15 %: ${drop <= 15 ? 'met' : 'MISSED'}); ${cpuCost.toFixed(1)} % more CPU per record; ${pending} pending hourly rows left unfolded`)
+    costs.push(`${s.batches} x ${s.records}: ${drop.toFixed(1)} % slower (${cpuCost.toFixed(1)} % more CPU per record)`)
   }
+  const [load1, , load15] = loadavg()
+  console.log(`\nSUMMARY (load average ${startLoad.map((l) => l.toFixed(1)).join(' / ')} at the start, ${load1!.toFixed(1)} / ${load15!.toFixed(1)} at the end; ${cpus().length} CPUs):`)
+  console.log(`  30-day stats of the ${CLICKS}-click link: p99 ${p99.toFixed(1)} ms one at a time, ${p99c.toFixed(1)} ms 8 at a time (target < 50 ms: ${p99 < 50 && p99c < 50 ? 'met' : 'MISSED'})`)
+  console.log(`  GET /stats over 1000 links: p99 ${p99all.toFixed(1)} ms`)
+  console.log(`  drain-rate cost of the rollups (target <= 15 %): ${costs.join('; ')}`)
 } finally {
   await closeDb(db)
   await tdb.drop()

@@ -53,7 +53,7 @@ export function createFallbackBuffer(opts: FallbackBufferOptions) {
     while (size > 0) {
       const taken = take()
       try {
-        opts.onFlushed(await insertClicks(opts.db, taken))
+        opts.onFlushed(await insertClicks(opts.db, taken, { onFoldError: opts.onError }))
       } catch (err) {
         batches = [...taken, ...batches] // keep order, retry later
         size += taken.reduce((n, b) => n + b.records.length, 0)

@@ -1,12 +1,18 @@
 import type { Db } from '@ghostlink/db'
 import { Click, type ClickBatch, type ClickRecord } from './click-record.js'
 import { buildRollup, countedDays } from './stats/click-rollup.js'
+import { foldWhenDue } from './stats/fold-click-stats.js'
 import { visitorSalt } from './stats/visitor-salt.js'
 import { writeRollup } from './stats/write-rollup.js'
 
 export type InsertClicksOptions = {
   /** Keep the statistics rollups (default). Off only to measure what they cost (bench/stats). */
   rollups?: boolean
+  /**
+   * A failed fold of the statistics (stats/fold-click-stats.ts) does not fail the insert (the clicks and their pending
+   * rollup are committed; the next fold takes them): it is reported here.
+   */
+  onFoldError?: (err: unknown) => void
 }
 
 /**
@@ -14,18 +20,22 @@ export type InsertClicksOptions = {
  * batch id is claimed in `click_batches` first; a batch already written is skipped, which makes every redelivery
  * harmless. A link or owner deleted since the click would fail the foreign keys (23503): the write is then retried
  * once with events of deleted links dropped and deleted owners unset, so one deleted link cannot block the pipeline.
- * The statistics rollups (packages/clicks/src/stats) are added in the same transaction, so they count each batch once too.
+ * The statistics rollups (packages/clicks/src/stats) are appended in the same transaction, so they count each batch
+ * once too, and folded into the counters at most once a second (foldWhenDue) after the commit.
  * Returns the records written.
  */
 export async function insertClicks(db: Db, batches: ClickBatch[], opts: InsertClicksOptions = {}): Promise<number> {
   if (batches.length === 0) return 0
   const salts = opts.rollups === false ? undefined : await saltsOfCountedDays(db)
+  let written: number
   try {
-    return await write(db, batches, false, salts)
+    written = await write(db, batches, false, salts)
   } catch (err) {
     if ((err as { code?: string }).code !== '23503' && (err as { cause?: { code?: string } }).cause?.code !== '23503') throw err
-    return write(db, batches, true, salts)
+    written = await write(db, batches, true, salts)
   }
+  if (salts) await foldWhenDue(db).catch((err) => opts.onFoldError?.(err))
+  return written
 }
 
 async function saltsOfCountedDays(db: Db): Promise<Map<string, Buffer>> {
@@ -74,7 +84,7 @@ async function write(db: Db, batches: ClickBatch[], checkRefs: boolean, salts: M
         x.s = 404, x.s = 410, x.s <> 302,
         to_timestamp(x.t / 1000) at time zone 'UTC'
       from x`
-    if (salts) await writeRollup(tx, buildRollup(records, salts), checkRefs)
+    if (salts) await writeRollup(tx, buildRollup(records, salts))
     return records.length
   })
 }

@@ -76,7 +76,7 @@ export function createStreamConsumer(opts: StreamConsumerOptions) {
       if (parsed) batches.push(parsed)
       else opts.onDropped(1) // not ours or corrupt: acknowledged so it cannot block the group
     }
-    if (batches.length > 0) opts.onFlushed(await insertClicks(opts.db, batches))
+    if (batches.length > 0) opts.onFlushed(await insertClicks(opts.db, batches, { onFoldError: opts.onError }))
     if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = Date.now()
       await pruneClickBatches(opts.db)

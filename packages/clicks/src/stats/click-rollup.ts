@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto'
-import { StatsDimension } from '@ghostlink/db'
+import { StatsListPrefix } from '@ghostlink/db'
 import { Click, type ClickRecord, ClickStatus } from '../click-record.js'
 import { createAgentParser, createReferrerParser } from './user-agent.js'
 
@@ -13,7 +13,7 @@ const referrerHost = createReferrerParser()
 /** A batch's contribution to the rollup tables, one array per column (sent to Postgres as unnest parameters). */
 export type ClickRollup = {
   hourly: { url: number[]; hour: number[]; clicks: number[]; humans: number[]; bots: number[] }
-  daily: { url: number[]; day: string[]; dimension: number[]; value: string[]; clicks: number[] }
+  lists: { url: number[]; day: string[]; counts: string[] }
   visitors: { url: number[]; day: string[]; visitor: string[] }
 }
 
@@ -37,19 +37,23 @@ function visitorHash(salt: string, ip: string, ua: string | null): string {
   return BigInt.asIntN(64, BigInt(`0x${h.slice(0, 16)}`)).toString()
 }
 
-type DailyRows = Map<string, [number, string, number, string, number]>
+/** Per link and day: clicks by list key (StatsListPrefix and the value, cut to 255 characters). */
+type ListRows = Map<string, { url: number; day: string; counts: Record<string, number> }>
 
-function addDaily(daily: DailyRows, url: number, day: string, dimension: number, value: string, n: number): void {
-  const v = value.slice(0, 255)
-  const key = `${url}|${day}|${dimension}|${v}`
-  const d = daily.get(key)
-  if (d) d[4] += n
-  else daily.set(key, [url, day, dimension, v, n])
+function addToList(lists: ListRows, url: number, day: string, prefix: string, value: string, n: number): void {
+  const rowKey = `${url}|${day}`
+  let row = lists.get(rowKey)
+  if (!row) {
+    row = { url, day, counts: Object.create(null) as Record<string, number> }
+    lists.set(rowKey, row)
+  }
+  const key = prefix + value.slice(0, 255)
+  row.counts[key] = (row.counts[key] ?? 0) + n
 }
 
 /**
  * Aggregates the redirects (302 with a link) of a batch: per link and hour clicks, humans and bots; per link and day
- * clicks by referrer host, browser, OS and device type; and the distinct human visitors per link and day (for the
+ * clicks by referrer host, browser, OS and device type (list keys, StatsListPrefix); and the distinct human visitors per link and day (for the
  * days in `salts`). Nothing of the IP leaves this function but the salted hash.
  */
 export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>): ClickRollup {
@@ -83,7 +87,7 @@ export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>):
     return day
   }
   const hourly = new Map<string, [number, number, number, number, number]>()
-  const daily: DailyRows = new Map()
+  const lists: ListRows = new Map()
   for (const { url, hour, ua, ref, n } of combos.values()) {
     const agent = parseAgent(ua)
     const hk = `${url}|${hour}`
@@ -93,10 +97,10 @@ export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>):
       h[agent.bot ? 4 : 3] += n
     } else hourly.set(hk, [url, hour, n, agent.bot ? 0 : n, agent.bot ? n : 0])
     const day = dayName(Math.floor(hour / DAY_MS))
-    addDaily(daily, url, day, StatsDimension.referrer, referrerHost(ref), n)
-    addDaily(daily, url, day, StatsDimension.browser, agent.browser, n)
-    addDaily(daily, url, day, StatsDimension.os, agent.os, n)
-    addDaily(daily, url, day, StatsDimension.device, agent.device, n)
+    addToList(lists, url, day, StatsListPrefix.referrer, referrerHost(ref), n)
+    addToList(lists, url, day, StatsListPrefix.browser, agent.browser, n)
+    addToList(lists, url, day, StatsListPrefix.os, agent.os, n)
+    addToList(lists, url, day, StatsListPrefix.device, agent.device, n)
   }
   const visitors = new Map<string, [number, string, string]>()
   for (const { url, dayNo, ip, ua } of seen.values()) {
@@ -112,11 +116,14 @@ export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>):
     return out
   }
   const [hu, hh, hc, hhu, hb] = cols(hourly.values(), 5)
-  const [du, dd, ddim, dv, dc] = cols(daily.values(), 5)
+  const [lu, ld, lc] = cols(
+    Array.from(lists.values(), (l) => [l.url, l.day, JSON.stringify(l.counts)]),
+    3,
+  )
   const [vu, vd, vv] = cols(visitors.values(), 3)
   return {
     hourly: { url: hu as number[], hour: hh as number[], clicks: hc as number[], humans: hhu as number[], bots: hb as number[] },
-    daily: { url: du as number[], day: dd as string[], dimension: ddim as number[], value: dv as string[], clicks: dc as number[] },
+    lists: { url: lu as number[], day: ld as string[], counts: lc as string[] },
     visitors: { url: vu as number[], day: vd as string[], visitor: vv as string[] },
   }
 }

@@ -1,11 +1,12 @@
-import { bigint, customType, date, index, integer, pgTable, primaryKey, smallint, timestamp, varchar } from 'drizzle-orm/pg-core'
+import { bigint, customType, date, index, integer, jsonb, pgTable, primaryKey, timestamp } from 'drizzle-orm/pg-core'
 import { urls } from './urls.js'
 
 /**
- * Click rollups (the migration sets fillfactor 80 on the three counter tables, so an increment is a HOT update that
- * touches no index), kept by the click writer in the same transaction as the click rows (packages/clicks/src/rollup-clicks.ts),
- * so the statistics never read raw clicks and a redelivered batch (skipped by click_batches) never counts twice.
- * Only redirects (302) count. Times are UTC. Rollups outlive the raw rows (CLICK_RETENTION_DAYS).
+ * Click rollups. The click writer appends each batch's aggregate to the pending tables in the same transaction as the
+ * click rows (packages/clicks/src/stats/write-rollup.ts), so a redelivered batch (skipped by click_batches) never
+ * counts twice; a fold moves them into the counter tables (fillfactor 80, so an increment is a HOT update that
+ * touches no index). The statistics never read raw clicks. Only redirects (302) count. Times are UTC. Rollups outlive
+ * the raw rows (CLICK_RETENTION_DAYS).
  */
 
 /** Per link and hour: every redirect, split into humans and bots (isbot). */
@@ -23,37 +24,77 @@ export const clickStatsHourly = pgTable(
   (t) => [primaryKey({ columns: [t.url_id, t.hour] }), index('click_stats_hourly_hour_idx').on(t.hour)],
 )
 
-/** Dimensions of click_stats_daily; the numbers are stored (smallint), the names are the API's. */
-export const StatsDimension = { referrer: 1, browser: 2, os: 3, device: 4 } as const
-export type StatsDimensionName = keyof typeof StatsDimension
+/**
+ * The lists of a day are one jsonb object of clicks by key, the key being the list's prefix and the value's name
+ * (`r:google.com`, `b:Chrome`, `o:iOS`, `d:mobile`): one row per link and day instead of a row per value, so a 30-day
+ * answer reads 30 rows and the fold writes one per link and day (decisions/2026-11-27-click-stats.md).
+ */
+export const StatsListPrefix = { referrer: 'r:', browser: 'b:', os: 'o:', device: 'd:' } as const
+export type StatsListName = keyof typeof StatsListPrefix
 
-/** Per link, day and dimension value (referrer host, browser, OS, device type): clicks, bots included. */
-export const clickStatsDaily = pgTable(
-  'click_stats_daily',
+/** Per link and day: the day's counts (the sums of its hours), distinct human visitors and the lists (bots included). */
+export const clickStatsDays = pgTable(
+  'click_stats_days',
   {
     url_id: integer('url_id')
       .notNull()
       .references(() => urls.id, { onDelete: 'cascade' }),
     day: date('day', { mode: 'string' }).notNull(),
-    dimension: smallint('dimension').notNull(),
-    value: varchar('value', { length: 255 }).notNull(),
     clicks: integer('clicks').notNull(),
+    humans: integer('humans').notNull(),
+    bots: integer('bots').notNull(),
+    visitors: integer('visitors').notNull(),
+    lists: jsonb('lists').$type<Record<string, number>>().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.url_id, t.day, t.dimension, t.value] }), index('click_stats_daily_day_idx').on(t.day)],
+  (t) => [primaryKey({ columns: [t.url_id, t.day] }), index('click_stats_days_day_idx').on(t.day)],
 )
 
-/** Per link and day: distinct human visitors, counted exactly from click_visitor_hashes as they arrive. */
-export const clickStatsVisitors = pgTable(
-  'click_stats_visitors',
-  {
-    url_id: integer('url_id')
-      .notNull()
-      .references(() => urls.id, { onDelete: 'cascade' }),
-    day: date('day', { mode: 'string' }).notNull(),
-    visitors: integer('visitors').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.url_id, t.day] }), index('click_stats_visitors_day_idx').on(t.day)],
-)
+/**
+ * All links together, by hour and by day (GET /stats): folded from the same pending rows as the per-link tables, so
+ * they never serialise the click writers on one row. They keep the clicks of links deleted later.
+ */
+export const clickStatsAllHourly = pgTable('click_stats_all_hourly', {
+  hour: timestamp('hour').primaryKey(),
+  clicks: bigint('clicks', { mode: 'number' }).notNull(),
+  humans: bigint('humans', { mode: 'number' }).notNull(),
+  bots: bigint('bots', { mode: 'number' }).notNull(),
+})
+
+export const clickStatsAllDays = pgTable('click_stats_all_days', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  clicks: bigint('clicks', { mode: 'number' }).notNull(),
+  humans: bigint('humans', { mode: 'number' }).notNull(),
+  bots: bigint('bots', { mode: 'number' }).notNull(),
+  visitors: bigint('visitors', { mode: 'number' }).notNull(),
+  lists: jsonb('lists').$type<Record<string, number>>().notNull(),
+})
+
+/**
+ * What the click transaction writes: a batch's aggregate, appended (no key, no index, no conflict check, so no row
+ * lock shared with another writer), folded into the tables above by foldClickStats (packages/clicks/src/stats) in a
+ * transaction that deletes what it applies. The statistics read these rows too, so an answer never lags the clicks.
+ */
+export const clickStatsPendingHourly = pgTable('click_stats_pending_hourly', {
+  url_id: integer('url_id').notNull(),
+  hour: timestamp('hour').notNull(),
+  clicks: integer('clicks').notNull(),
+  humans: integer('humans').notNull(),
+  bots: integer('bots').notNull(),
+})
+
+/** A batch's list counts of one link and day, as in click_stats_days.lists. */
+export const clickStatsPendingLists = pgTable('click_stats_pending_lists', {
+  url_id: integer('url_id').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  counts: jsonb('counts').$type<Record<string, number>>().notNull(),
+})
+
+/** Visitor hashes of human clicks, not yet checked against click_visitor_hashes. */
+export const clickStatsPendingVisitors = pgTable('click_stats_pending_visitors', {
+  url_id: integer('url_id').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  visitor: bigint('visitor', { mode: 'bigint' }).notNull(),
+})
 
 /**
  * The visitors seen per link and day: 64 bits of SHA-256(daily salt, IP, user agent), never the IP. Only today's and
