@@ -1,5 +1,5 @@
 // End to end for the per-link options (issue 14): real nginx in front of two redirect processes and the API, all
-// from source, on a fresh database and Redis prefix. The one-process mode is tested there once it exists.
+// from source, on a fresh database and Redis prefix. The one-process mode: apps/standalone/tests/link-options.test.ts.
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type AppProcess, startApp } from './helpers/app-process.js'
