@@ -31,21 +31,9 @@ const CODE_PATH = /^\/(?:r\/)?([A-Za-z0-9_-]{1,64})$/
 const id = (s: string) => (/^\d{1,10}$/.test(s) ? Number(s) : null)
 
 /**
- * What a cached answer's status says the replica recorded for it (apps/redirect/src/routes/redirect.ts): a 302 is a
- * redirect; a 404 an unknown code; a 410 a dead link (inactive, expired or exhausted: the replica never lets the edge
- * keep a quarantined code's 410, the edge's quarantine map answers those first). Other statuses are never cached.
- */
-const CACHED_STATUS = new Map<number, ClickRecord[2]>([
-  [302, ClickStatus.redirected],
-  [404, ClickStatus.unknown],
-  [410, ClickStatus.inactive],
-])
-
-/**
  * The click record the replica would have handed off for this request (routes/redirect.ts), or undefined for a line
- * that is not a cached answer to a code (corrupt, cut short, another status or path). Only a redirect carries the
- * referrer and the link's ids, as the replica's records do. nginx cannot tell a missing User-Agent from an empty one,
- * so both are recorded as the replica records a missing one: `unknown`.
+ * that is not a cached redirect (corrupt, cut short, another status or path). Only 302s are cached; nginx cannot tell
+ * a missing User-Agent from an empty one, so both are recorded as the replica records a missing one: `unknown`.
  */
 export function parseEdgeClickLine(line: string): ClickRecord | undefined {
   let parsed: z.infer<typeof EdgeClickLineSchema>
@@ -57,9 +45,15 @@ export function parseEdgeClickLine(line: string): ClickRecord | undefined {
     return undefined
   }
   const code = CODE_PATH.exec(parsed.u)?.[1]
-  const status = CACHED_STATUS.get(parsed.s)
-  if (code === undefined || status === undefined) return undefined
-  const ua = parsed.ua === '' ? 'unknown' : parsed.ua
-  if (status !== ClickStatus.redirected) return [Math.round(parsed.t * 1000), code, status, parsed.ip, ua, null, null, null]
-  return [Math.round(parsed.t * 1000), code, status, parsed.ip, ua, parsed.ref === '' ? null : parsed.ref, id(parsed.url), id(parsed.own)]
+  if (code === undefined || parsed.s !== 302) return undefined
+  return [
+    Math.round(parsed.t * 1000),
+    code,
+    ClickStatus.redirected,
+    parsed.ip,
+    parsed.ua === '' ? 'unknown' : parsed.ua,
+    parsed.ref === '' ? null : parsed.ref,
+    id(parsed.url),
+    id(parsed.own),
+  ]
 }

@@ -19,8 +19,7 @@ export const NotFound = (message = 'Not found') => new HttpError(404, message)
 export const Conflict = (message: string) => new HttpError(409, message)
 export const Unprocessable = (message: string) => new HttpError(422, message)
 /** The answer of the redirect paths for a quarantined code (docs/CONTRACT.md#c-1-9 step 1), also rendered by Nginx's map. */
-export const Quarantined = (headers: Record<string, string> = {}) =>
-  new HttpError(410, 'This short code has been quarantined due to suspicious activity', true, headers)
+export const Quarantined = () => new HttpError(410, 'This short code has been quarantined due to suspicious activity')
 export const TooManyRequests = () => new HttpError(429, 'Too many requests')
 export const ServiceUnavailable = () => new HttpError(503, 'Service unavailable')
 

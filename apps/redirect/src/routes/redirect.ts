@@ -6,8 +6,6 @@ import { z } from 'zod'
 
 // request_fingerprints.short_code is varchar(64): a longer path is an unknown route, not a fingerprinted code
 const Params = z.object({ code: z.string().min(1).max(64) })
-// nginx honours X-Accel-Expires over its proxy_cache_valid: 0 = never keep this answer at the edge
-const NOT_CACHED = { 'x-accel-expires': '0' }
 
 // GET /:code and /r/:code — the main redirect, HEAD included (docs/CONTRACT.md#c-1-9, docs/decisions/rewrite-decisions.md#d-3)
 /** The link's ids for the edge's click log of cache hits; nginx logs and strips them (EDGE_HEADERS). */
@@ -42,8 +40,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
       clicks.record([Date.now(), code, ClickStatus.quarantined, ip, ua, null, null, null])
       metrics.blockedRequests.inc()
       answered[410].inc()
-      // never replayed by the edge's micro-cache: its quarantine map answers this code before the cache
-      throw Quarantined(NOT_CACHED)
+      throw Quarantined()
     }
     if (link.kind === 'missing') {
       clicks.record([Date.now(), code, ClickStatus.unknown, ip, ua, null, null, null])
@@ -68,10 +65,10 @@ export default async function redirectRoutes(app: FastifyInstance) {
   }
 
   /** An expired or exhausted link is a dead link like an inactive one: fingerprinted as such, 410, no event. */
-  function dead(code: string, ip: string, ua: string, message: string, headers: Record<string, string> = {}): HttpError {
+  function dead(code: string, ip: string, ua: string, message: string): HttpError {
     clicks.record([Date.now(), code, ClickStatus.inactive, ip, ua, null, null, null])
     answered[410].inc()
-    return new HttpError(410, message, true, headers)
+    return new HttpError(410, message)
   }
 
   /** Expiry, then the click limit (an expired link takes no click), then redirect type and query forwarding. */
@@ -91,8 +88,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
     }
     const referrer = req.headers.referer ?? null
     return clickLimiter.take(link, o.max_clicks, { code, ip, ua, referrer }).then((taken) => {
-      // not kept at the edge either: a raised limit must reach the very next visitor, as a counted answer does
-      if (taken === false) throw dead(code, ip, ua, 'Click limit reached', NOT_CACHED)
+      if (taken === false) throw dead(code, ip, ua, 'Click limit reached')
       send(req, reply, code, link, o, ip, ua, taken === 'counted')
     })
   }
@@ -115,7 +111,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
     reply.code(status).header('location', safeLocation(location)).header('cache-control', 'private, max-age=0')
     edgeHeaders(reply, link)
     // the edge must not replay a click-limited answer (each one is counted) or one built from this visitor's query
-    if (o.forward_query || o.max_clicks !== undefined) reply.headers(NOT_CACHED)
+    if (o.forward_query || o.max_clicks !== undefined) reply.header('x-accel-expires', '0')
     reply.send()
   }
 
