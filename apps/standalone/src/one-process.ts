@@ -86,7 +86,7 @@ export async function composeOneProcess({ config, db, log, onApiRoute }: OneProc
     redirect,
     handler: edgeHandler({ api: app.routing, redirect: redirect.routing }),
     async startJobs() {
-      workers ??= jobs ? await startLocalWorkers(config, db, log, jobs) : await startBullWorkers(config, db, log)
+      workers ??= await startWorkers(config, db, log, jobs)
     },
     async close() {
       // in the order that loses nothing: requests first (they record clicks and enqueue jobs), then the clicks they
@@ -106,41 +106,39 @@ const metricsOf = (config: Config) => ({
   risk: createRiskMetrics(config.release, config.flags),
 })
 
-/** The workers on BullMQ, as the prober and risk services run them (REDIS_URL set). */
-async function startBullWorkers(config: Config, db: Db, log: FastifyBaseLogger): Promise<Workers> {
-  // BullMQ duplicates this connection for each worker's blocking reads
-  const connection = createBlockingRedis(config.REDIS_URL, 'ghostlink-standalone-jobs')
-  connection.on('error', (err) => log.warn({ err: err.message }, 'redis error'))
+/**
+ * The prober, risk and retention workers: on the in-process queue with BullMQ's concurrency and retry rules (`jobs`,
+ * no Redis), or on BullMQ as the prober and risk services run them (REDIS_URL set). The same handlers either way.
+ */
+async function startWorkers(config: Config, db: Db, log: FastifyBaseLogger, jobs?: ReturnType<typeof createLocalJobs>): Promise<Workers> {
   const probe = createProbeDeps(config, log)
   const metrics = metricsOf(config)
-  const prober = await startProberWorkers({ config, db, connection, logger: log, metrics: metrics.prober, probe })
-  const risk = await startRiskWorkers({ config, db, connection, logger: log, metrics: metrics.risk })
-  const retention = await startRetentionWorker({ config, db, connection, logger: log, metrics: metrics.risk })
+  const common = { config, db, logger: log }
+  let connection: ReturnType<typeof createBlockingRedis> | undefined
+  let started: Workers[]
+  if (jobs) {
+    started = [
+      await startLocalProberWorkers({ ...common, jobs, metrics: metrics.prober, probe }),
+      await startLocalRiskWorkers({ ...common, jobs, metrics: metrics.risk }),
+      await startLocalRetentionWorker({ ...common, jobs, metrics: metrics.risk }),
+    ]
+  } else {
+    // BullMQ duplicates this connection for each worker's blocking reads
+    const redis = createBlockingRedis(config.REDIS_URL, 'ghostlink-standalone-jobs')
+    redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'))
+    connection = redis
+    started = [
+      await startProberWorkers({ ...common, connection: redis, metrics: metrics.prober, probe }),
+      await startRiskWorkers({ ...common, connection: redis, metrics: metrics.risk }),
+      await startRetentionWorker({ ...common, connection: redis, metrics: metrics.risk }),
+    ]
+  }
   return {
     async close() {
       // the prober first: a finishing probe still adds a rescore; each close() lets its running jobs finish
-      await prober.close()
-      await risk.close()
-      await retention.close()
+      for (const w of started) await w.close()
       await probe.close()
-      connection.disconnect()
-    },
-  }
-}
-
-/** The same handlers on the in-process queue, with BullMQ's concurrency and retry rules (no Redis). */
-async function startLocalWorkers(config: Config, db: Db, log: FastifyBaseLogger, jobs: ReturnType<typeof createLocalJobs>): Promise<Workers> {
-  const probe = createProbeDeps(config, log)
-  const metrics = metricsOf(config)
-  const prober = await startLocalProberWorkers({ config, db, jobs, logger: log, metrics: metrics.prober, probe })
-  const risk = await startLocalRiskWorkers({ config, db, jobs, logger: log, metrics: metrics.risk })
-  const retention = await startLocalRetentionWorker({ config, db, jobs, logger: log, metrics: metrics.risk })
-  return {
-    async close() {
-      await prober.close()
-      await risk.close()
-      await retention.close()
-      await probe.close()
+      connection?.disconnect()
     },
   }
 }

@@ -2,7 +2,7 @@ import { type Config, loadConfig } from '@ghostlink/config'
 import { closeDb, createDb, type Db, events, requestFingerprints } from '@ghostlink/db'
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
 import { count, eq } from 'drizzle-orm'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { vi } from 'vitest'
 import { redirectApp } from '../../src/app.js'
 import { fastifyOptions } from '../../src/fastify-options.js'
@@ -11,28 +11,20 @@ import { type OpenedDeps, openDeps, openLocalDeps } from '../../src/open-deps.js
 export type TestService = { app: FastifyInstance; deps: OpenedDeps; config: Config; close: () => Promise<void> }
 
 /** One redirect instance, wired exactly as server.ts does, against `env` (DATABASE_URL, REDIS_URL, REDIS_PREFIX ...). */
-export async function buildService(env: Record<string, string>, overrides: { claimIdleMs?: number } = {}): Promise<TestService> {
+export function buildService(env: Record<string, string>, overrides: { claimIdleMs?: number } = {}): Promise<TestService> {
   const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: TEST_REDIS_URL, CLICK_FLUSH_INTERVAL_MS: '50', DATABASE_POOL_MAX: '4', ...env })
-  const app = Fastify({ ...fastifyOptions(config), logger: false })
-  const deps = await openDeps(config, app.log, overrides)
-  await app.register(redirectApp, deps)
-  await app.ready()
-  return {
-    app,
-    deps,
-    config,
-    close: async () => {
-      await app.close()
-      await deps.close()
-    },
-  }
+  return serve(config, (log) => openDeps(config, log, overrides))
 }
 
 /** One redirect instance with no Redis at all (openLocalDeps, as the one-process entry wires it). */
-export async function buildLocalService(env: Record<string, string>): Promise<TestService> {
+export function buildLocalService(env: Record<string, string>): Promise<TestService> {
   const config = loadConfig({ LOG_LEVEL: 'silent', CLICK_FLUSH_INTERVAL_MS: '50', DATABASE_POOL_MAX: '4', ...env })
+  return serve(config, (log) => openLocalDeps(config, log))
+}
+
+async function serve(config: Config, open: (log: FastifyBaseLogger) => Promise<OpenedDeps>): Promise<TestService> {
   const app = Fastify({ ...fastifyOptions(config), logger: false })
-  const deps = await openLocalDeps(config, app.log)
+  const deps = await open(app.log)
   await app.register(redirectApp, deps)
   await app.ready()
   return {
