@@ -1,4 +1,4 @@
-// pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000]   (BENCH_KEEP=1 keeps nginx's logs)
+// pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000] [--diagnose]   (BENCH_KEEP=1 keeps nginx's logs)
 // The front door as the platform runs it, on this one box: nginx (the rendered template, a worker per core, the
 // micro-cache on), two redirect replicas handing clicks off (CLICK_CONSUMER=off), the click writer (draining the
 // stream and shipping the edge's click log) and Postgres, all built and started as production starts them. wrk
@@ -6,7 +6,7 @@
 // After each front-door slice the pipeline drains (not part of any slice: its time is shown); at the end every
 // 302 the front door answered must be one `redirect` event in Postgres. docs/CAPACITY.md, "Front door".
 import { execFileSync, spawnSync } from 'node:child_process'
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -24,6 +24,9 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '3' },
     connections: { type: 'string', default: '100' },
     codes: { type: 'string', default: '1000' },
+    // a diagnostic fourth target: the front door with the click writer stopped (SIGSTOP) during its slices, so the
+    // box spends nothing on writing clicks until the slice ends; shows the click pipeline's share, never the verdict
+    diagnose: { type: 'boolean', default: false },
   },
 })
 const slice = Number(args.slice)
@@ -42,6 +45,9 @@ execFileSync('pnpm', ['turbo', 'run', 'build', '--filter=@ghostlink/redirect...'
 })
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-bench-front-'))
+// the edge's temp dir (its micro-cache) in memory, as compose mounts it (a tmpfs); its logs stay on disk in `dir`
+const cacheDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'gl-bench-front-cache-'))
+chmodSync(cacheDir, 0o755)
 const tdb = await createTestDatabase()
 const db = createDb(tdb.url, 2)
 const prefix = `glbench-front:${process.pid}:`
@@ -62,6 +68,7 @@ try {
   // BENCH_KEEP=1 keeps the logs (nginx's access, error and click logs) for a look
   if (process.env.BENCH_KEEP) console.log(`kept ${dir}`)
   else rmSync(dir, { recursive: true, force: true })
+  rmSync(cacheDir, { recursive: true, force: true })
 }
 process.exit(failed ? 1 : 0)
 
@@ -81,6 +88,7 @@ async function run() {
     NGINX_LISTEN: `127.0.0.1:${edgePort}`,
     NGINX_WORKER_PROCESSES: 'auto',
     NGINX_REDIRECT_CACHE: 'redirect_cache',
+    NGINX_TEMP_DIR: cacheDir,
     API_UPSTREAM: `127.0.0.1:${await freePort()}`, // not started: the bench loads the redirect path only
     REDIRECT_UPSTREAM_1: r1.base.replace('http://', ''),
     REDIRECT_UPSTREAM_2: r2.base.replace('http://', ''),
@@ -125,10 +133,11 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
     writer: [writer.proc.pid!],
     postgres: await pgPids(),
   })
-  type Target = { name: string; base: string; pids: () => Promise<Record<string, number[]>>; front?: boolean }
+  type Target = { name: string; base: string; pids: () => Promise<Record<string, number[]>>; front?: boolean; writerStopped?: boolean }
   const targets: Target[] = [
     { name: 'ceiling', base: ceiling.base, pids: async () => ({ fastify: [ceiling.proc.pid!] }) },
     { name: 'front', base: front, pids: frontPids, front: true },
+    ...(args.diagnose ? [{ name: 'no-writer', base: front, pids: frontPids, front: true, writerStopped: true }] : []),
     { name: 'limit', base: limit, pids: async () => ({ nginx: nginxWorkers(`${limitDir}/nginx.pid`) }) },
   ]
   type Slice = { rps: number; p50: number; p99: number; requests: number; errors: number; cpuUs: number; parts: Record<string, number>; drain?: number }
@@ -137,7 +146,13 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
     for (const t of targets) {
       const pids = await t.pids()
       const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, sumCpu(v)]))
-      const r = wrk(t.base)
+      if (t.writerStopped) writer.proc.kill('SIGSTOP')
+      let r: ReturnType<typeof wrk>
+      try {
+        r = wrk(t.base)
+      } finally {
+        if (t.writerStopped) writer.proc.kill('SIGCONT')
+      }
       // µs of CPU per request answered in the slice, by part (the writer's and Postgres's share of the slice only)
       const parts = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, ((sumCpu(v) - cpu0[k]!) * 1e6) / r.requests]))
       const cpuUs = Object.values(parts).reduce((a, b) => a + b, 0)
@@ -198,6 +213,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   row('nginx `return 302` (the edge’s own limit)', l)
   row('bare fastify 302 from a Map (the ceiling)', c)
   row('GhostLink through the front door', f)
+  if (args.diagnose) row('(diagnostic) the same, click writer stopped', agg('no-writer'))
   console.log(`\nfront door µs CPU per request by part: ${Object.entries(f.parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`)
   console.log(
     `front door: ${(ratio * 100).toFixed(0)}% of the ceiling's req/s (goal ≥ ${GOAL.ratio * 100}%), p99 ${p99x.toFixed(1)}× the ceiling's (goal ≤ ${GOAL.p99}×); ` +

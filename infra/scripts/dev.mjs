@@ -6,7 +6,7 @@
 // Output is prefixed per process; a process that dies is restarted with backoff (supervise.mjs); Ctrl-C / SIGTERM
 // stops everything.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -115,6 +115,9 @@ let edge
 if (hasNginx) {
   // RATE_LIMIT_* from the environment reach the edge as they do in compose (defaults otherwise)
   edge = prepareNginx(resolve(root, env.DEV_NGINX_PREFIX || '.tmp/nginx'), devNginxVars(env, ports, base.QUARANTINE_MAP_FILE))
+  // the micro-cache lives in memory (/dev/shm): give it back when the platform stops
+  const cacheDir = edge.vars.NGINX_TEMP_DIR
+  if (cacheDir.startsWith('/dev/shm/')) process.on('exit', () => rmSync(cacheDir, { recursive: true, force: true }))
   // packages/quarantine runs this after rewriting the map file
   nginxEnv = { NGINX_RELOAD_CMD: env.NGINX_RELOAD_CMD || `nginx ${nginxArgs(edge).join(' ')} -s reload` }
   // the edge answers hot codes from its cache and logs them; the click writer ships that log

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Renders infra/nginx/nginx.conf.template for local runs and tests (compose uses the nginx image's envsubst).
 // Usage: node infra/scripts/render-nginx.mjs <prefix-dir>   (variables from the environment, defaults below)
-import { copyFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, parse, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
+const runAsCommand = Boolean(process.argv[1]) && resolve(process.argv[1]) === fileURLToPath(import.meta.url)
 export const TEMPLATE_PATH = resolve(here, '../nginx/nginx.conf.template')
 export const EMPTY_MAP_PATH = resolve(here, '../nginx/blocked_codes.empty.conf')
 
@@ -47,6 +48,8 @@ export function devNginxVars(env, ports, quarantineMapFile) {
     // as deployed: a worker per core, and the micro-cache on (dev.mjs runs the click writer that ships its log)
     NGINX_WORKER_PROCESSES: 'auto',
     NGINX_REDIRECT_CACHE: 'redirect_cache',
+    // the micro-cache in memory, as compose mounts it (a tmpfs): no disk file per hit
+    NGINX_TEMP_DIR: existsSync('/dev/shm') ? `/dev/shm/ghostlink-nginx-${ports.edge}` : undefined,
   }
 }
 
@@ -86,6 +89,11 @@ export function prepareNginx(prefix, overrides = {}) {
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined && v !== '')),
   }
   vars.QUARANTINE_MAP_FILE = resolve(vars.QUARANTINE_MAP_FILE)
+  // nginx creates its temp and cache directories, not their parent; the workers (nobody, under root) must reach it
+  if (!existsSync(vars.NGINX_TEMP_DIR)) {
+    mkdirSync(vars.NGINX_TEMP_DIR, { recursive: true })
+    chmodSync(vars.NGINX_TEMP_DIR, 0o755)
+  }
   if (!existsSync(vars.QUARANTINE_MAP_FILE)) {
     mkdirSync(dirname(vars.QUARANTINE_MAP_FILE), { recursive: true })
     copyFileSync(EMPTY_MAP_PATH, vars.QUARANTINE_MAP_FILE)
@@ -107,6 +115,8 @@ function workerTempDir(dir) {
     if ((statSync(d).mode & 0o001) === 0) {
       const own = mkdtempSync(join(tmpdir(), 'gl-nginx-temp-'))
       chmodSync(own, 0o755)
+      // a test's or bench's nginx stops before its process exits; the command line's (below) runs on after it
+      if (!runAsCommand) process.on('exit', () => rmSync(own, { recursive: true, force: true }))
       return own
     }
   }
@@ -116,7 +126,7 @@ function workerTempDir(dir) {
 /** nginx arguments for a prepared prefix: `nginx ...nginxArgs(p)` (-e avoids the compiled-in /var/log path). */
 export const nginxArgs = (p) => ['-p', p.prefix, '-c', p.confPath, '-e', p.vars.NGINX_ERROR_LOG]
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (runAsCommand) {
   const prefix = process.argv[2]
   if (!prefix) {
     console.error('usage: render-nginx.mjs <prefix-dir>')

@@ -86,8 +86,12 @@ it('serves the API and the redirect tier through the local nginx edge, and stops
   expect(login.status).toBe(200)
   expect(await login.text()).toMatch(/<h1>Sign in<\/h1>/)
 
+  // the edge's micro-cache lives in memory while the platform runs, and is given back when it stops
+  const cacheDir = `/dev/shm/ghostlink-nginx-${ports.EDGE_PORT}`
+  if (existsSync('/dev/shm')) expect(existsSync(join(cacheDir, 'redirect_cache')), 'the micro-cache on /dev/shm').toBe(true)
   const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)))
   dev.kill('SIGTERM')
   expect(await exited).toBe(0)
   for (const [key, port] of Object.entries(ports)) expect(await listening(port), `${key} still listening`).toBe(false)
+  expect(existsSync(cacheDir), 'the micro-cache removed').toBe(false)
 }, 180_000)
