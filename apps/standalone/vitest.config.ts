@@ -6,10 +6,11 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 // The API's contract suite runs here a second time, against the one-process mode (issue 11): the same files,
 // parameterised by target (tests/contract/target.ts registers it), never copied. Files that test one tier's
-// internals stay with the API alone: its Redis keys (urls.test.ts reads the link cache's; this mode has no Redis), a
-// second replica, its /metrics (the edge refuses it, and openapi.test.ts lists it among the API's routes), inline
-// scoring with no worker tier (shorten.test.ts).
-const CONTRACT_FILES = ['users', 'events', 'users-bulk', 'url-qr', 'long-paths', 'dashboard']
+// internals stay with the API alone: what it leaves in Redis (redirect-tier-cache, url-risk, url-alias and
+// link-options read or plant the redirect tier's cached answers; this mode has no Redis, and
+// tests/link-options.test.ts sees the same changes through its redirects), the quarantine map file it renders for
+// nginx (quarantine), and Redis's own health (health).
+const CONTRACT_FILES = ['urls', 'shorten', 'openapi', 'users', 'events', 'users-bulk', 'url-qr', 'long-paths', 'dashboard', 'stats']
 
 export default mergeConfig(
   shared,

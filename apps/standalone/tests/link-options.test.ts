@@ -60,6 +60,22 @@ describe('link options and statistics in the one-process mode', () => {
     }
   })
 
+  it('a deactivation, a deletion and a code created after its 404 are answered at once (no stale cached answer)', async () => {
+    const off = await create({})
+    expect((await visit(`/${off.short_code}`)).status).toBe(302)
+    expect((await send('PATCH', `/urls/${off.id}`, { is_active: false })).status).toBe(200)
+    expect((await visit(`/${off.short_code}`)).status).toBe(410)
+    expect((await send('PATCH', `/urls/${off.id}`, { is_active: true })).status).toBe(200)
+    expect((await visit(`/r/${off.short_code}`)).status).toBe(302)
+    expect((await send('DELETE', `/urls/${off.id}`)).status).toBe(200)
+    expect((await visit(`/r/${off.short_code}`)).status).toBe(410)
+    // the unknown code's 404 is cached too; creating it drops that answer
+    const code = `late${String(Date.now() % 10_000).padStart(4, '0')}`
+    expect((await visit(`/${code}`)).status).toBe(404)
+    await create({ short_code: code })
+    expect((await visit(`/${code}`)).status).toBe(302)
+  })
+
   it('forward_query: the visitor query is merged, the visitor wins, the fragment stays', async () => {
     const link = await create({ forward_query: true })
     const res = await visit(`/${link.short_code}?a=2&utm_campaign=spring%20sale`)

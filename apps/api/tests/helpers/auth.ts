@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { quarantinedCodes, urls, users } from '@ghostlink/db'
-import { eq } from 'drizzle-orm'
 import { createKey, revokeKey } from '../../src/auth/key-store.js'
 import { type BuildAppOptions, buildApp, type TestApp } from './build-app.js'
 

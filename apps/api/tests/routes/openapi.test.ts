@@ -69,7 +69,11 @@ describe('GET /openapi.json and /docs', () => {
       const path = toOpenApiPath(r.url)
       if (doc.paths[path]?.[r.method.toLowerCase()]) continue
       // not documented: must be the contract's 405 for a known path, never a real handler
-      const res = await t.app.inject({ method: r.method as 'GET', url: r.url.replace(/:\w+/g, '1') })
+      const url = r.url.replace(/:\w+/g, '1')
+      const res = await t.app.inject({ method: r.method as 'GET', url })
+      // a path the target's front door does not expose answers 404 to every method, GET included (the one-process
+      // edge, like nginx, keeps /metrics to the scrapers on the tier's own port)
+      if (res.statusCode === 404 && (await t.app.inject({ method: 'GET', url })).statusCode === 404) continue
       if (res.statusCode !== 405) undocumented.push(`${r.method} ${r.url} → ${res.statusCode}`)
     }
     expect(undocumented).toEqual([])

@@ -1,5 +1,4 @@
 import { events, riskScores, urls, users } from '@ghostlink/db'
-import { redisKeys } from '@ghostlink/redis'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createShortUrl } from '../../src/urls/create-short-url.js'
@@ -173,23 +172,6 @@ describe('POST /shorten', () => {
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => post({ original_url: `https://many.io/${i}` })))
     expect(results.every((r) => r.statusCode === 201)).toBe(true)
     expect(new Set(results.map((r) => r.json().short_code)).size).toBe(30)
-  })
-
-  it('drops a negative cache entry for the code it creates', async () => {
-    const key = redisKeys(t.prefix).link('fresh1')
-    await t.redis!.set(key, JSON.stringify({ kind: 'missing', quarantined: false }), 'EX', 60)
-    expect((await post({ original_url: 'https://x.io', short_code: 'fresh1' })).statusCode).toBe(201)
-    expect(await t.redis!.exists(key)).toBe(0)
-  })
-
-  it('scores the new URL inline when no risk queue is configured (row + risk:<id> cache)', async () => {
-    const res = await post({ original_url: 'https://promo.top/win' })
-    const id = res.json().id
-    const [score] = await t.db.select().from(riskScores).where(eq(riskScores.url_id, id))
-    expect(score).toMatchObject({ score: 20, tier: 'SAFE', signals: { suspicious_tld: 'top' } })
-    const cached = JSON.parse((await t.redis!.get(redisKeys(t.prefix).risk(id)))!)
-    expect(cached).toMatchObject({ url_id: id, score: 20, tier: 'SAFE', signals: { suspicious_tld: 'top' } })
-    expect(await t.redis!.ttl(redisKeys(t.prefix).risk(id))).toBeGreaterThan(590)
   })
 
   it('writes the URL and its created event atomically: a failing event insert leaves no URL behind', async () => {

@@ -1,5 +1,4 @@
 import { events, type Url, urls, users } from '@ghostlink/db'
-import { redisKeys } from '@ghostlink/redis'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildApp, type TestApp } from '../helpers/build-app.js'
@@ -219,13 +218,6 @@ describe('/urls', () => {
       expect(ev!.user_id).toBe(bob)
     })
 
-    it('invalidates the cached redirect answer', async () => {
-      const key = redisKeys(t.prefix).link(url.short_code)
-      await t.redis!.set(key, JSON.stringify({ kind: 'found', id: url.id }), 'EX', 60)
-      await t.app.inject({ method: 'PATCH', url: `/urls/${url.id}`, payload: { is_active: false } })
-      expect(await t.redis!.exists(key)).toBe(0)
-    })
-
     const id = () => String(url.id)
     it.each([
       ['no body', () => id(), undefined, 400, 'Missing request body'],
@@ -276,17 +268,14 @@ describe('/urls', () => {
     const del = (id: number | string, p?: Payload) => t.app.inject({ method: 'DELETE', url: `/urls/${id}`, ...asInject(p) })
     const deletedCounter = async () => (await t.app.metrics.urlsDeleted.get()).values[0]?.value ?? 0
 
-    it('soft-deletes: 200 {message: deleted}, inactive row, one deleted event, cache dropped, counter +1', async () => {
+    it('soft-deletes: 200 {message: deleted}, inactive row, one deleted event, counter +1', async () => {
       const u = await insertUrl({ user_id: alice })
-      const key = redisKeys(t.prefix).link(u.short_code)
-      await t.redis!.set(key, JSON.stringify({ kind: 'found', id: u.id }), 'EX', 60)
       const before = await deletedCounter()
       const res = await del(u.id)
       expect([res.statusCode, res.json()]).toEqual([200, { message: 'deleted' }])
       const [row] = await t.db.select().from(urls).where(eq(urls.id, u.id))
       expect(row!.is_active).toBe(false)
       expect((await eventsOf(u.id, 'deleted')).map((e) => e.user_id)).toEqual([alice])
-      expect(await t.redis!.exists(key)).toBe(0)
       expect(await deletedCounter()).toBe(before + 1)
     })
 
