@@ -60,3 +60,9 @@ rollback-plan-click-writer: ## preview: prints the exact .env and state changes,
 	infra/scripts/rollback.sh --dry-run click-writer
 rollback-click-writer: ## switch to PREVIOUS_CLICK_WRITER_IMAGE_TAG, restart, wait healthy, record telemetry
 	infra/scripts/rollback.sh click-writer
+
+.PHONY: rollback-plan-web rollback-web
+rollback-plan-web: ## preview: prints the exact .env and state changes, changes nothing
+	infra/scripts/rollback.sh --dry-run web
+rollback-web: ## switch to PREVIOUS_WEB_IMAGE_TAG, restart, wait healthy, record telemetry
+	infra/scripts/rollback.sh web

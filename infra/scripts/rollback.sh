@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Roll a service back to its previous image tag, wait for health, record rollback telemetry (docs/CONTRACT.md#c-8-4).
 #
-#   infra/scripts/rollback.sh [--dry-run|plan] [--detect-minutes N] <api|redirect|prober|risk|click-writer|all> [target_tag]
+#   infra/scripts/rollback.sh [--dry-run|plan] [--detect-minutes N] <api|redirect|prober|risk|click-writer|web|all> [target_tag]
 #
 # The release of a service is its image tag in the env file compose reads (.env):
 #   <SVC>_IMAGE_TAG (current, also its APP_VERSION) and PREVIOUS_<SVC>_IMAGE_TAG (what a rollback goes back to).
@@ -19,7 +19,7 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 abs() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$repo_root" "$1" ;; esac; }
 
 usage() {
-  echo "usage: $0 [--dry-run|plan] [--detect-minutes N] <api|redirect|prober|risk|click-writer|all> [target_tag]" >&2
+  echo "usage: $0 [--dry-run|plan] [--detect-minutes N] <api|redirect|prober|risk|click-writer|web|all> [target_tag]" >&2
   exit 2
 }
 
@@ -76,6 +76,7 @@ services_of() {
     prober) echo prober ;;
     risk) echo risk ;;
     click-writer) echo click-writer ;;
+    web) echo web ;;
     *) return 1 ;;
   esac
 }
@@ -199,7 +200,7 @@ rollback_group() {
 
 rc=0
 if [ "$group" = all ]; then
-  for g in redirect api prober risk click-writer; do rollback_group "$g" || rc=$?; done
+  for g in redirect api prober risk click-writer web; do rollback_group "$g" || rc=$?; done
 else
   services_of "$group" > /dev/null || usage
   rollback_group "$group" || rc=$?

@@ -17,6 +17,8 @@ PROBER_IMAGE_TAG=v2.1.0
 PREVIOUS_PROBER_IMAGE_TAG=
 RISK_IMAGE_TAG=v2.1.0
 PREVIOUS_RISK_IMAGE_TAG=v2.0.3
+WEB_IMAGE_TAG=v2.1.0
+PREVIOUS_WEB_IMAGE_TAG=v2.0.2
 `
 const FAKE_DOCKER = `#!/bin/sh
 echo "$*" >> "$FAKE_DOCKER_LOG"
@@ -175,14 +177,18 @@ describe('rollback.sh', () => {
     const res = await rollback(['all'])
     expect(res.code).toBe(3) // prober has no previous tag: reported, the others still roll back
     const ups = dockerCalls().filter((c) => c.includes(' up -d '))
-    expect(ups.map((c) => c.split('--no-build ')[1])).toEqual(['redirect-1 redirect-2', 'api', 'risk'])
-    expect([envValue('REDIRECT_IMAGE_TAG'), envValue('API_IMAGE_TAG'), envValue('RISK_IMAGE_TAG'), envValue('PROBER_IMAGE_TAG')]).toEqual([
-      'v2.0.3',
-      'v2.0.3',
-      'v2.0.3',
-      'v2.1.0',
-    ])
-    expect(state()).toMatchObject({ ROLLBACKS_TOTAL: '3', RECOVERY_SUCCESS_TOTAL: '3', LAST_ROLLBACK_SERVICE: 'risk' })
+    expect(ups.map((c) => c.split('--no-build ')[1])).toEqual(['redirect-1 redirect-2', 'api', 'risk', 'web'])
+    expect(
+      [envValue('REDIRECT_IMAGE_TAG'), envValue('API_IMAGE_TAG'), envValue('RISK_IMAGE_TAG'), envValue('PROBER_IMAGE_TAG'), envValue('WEB_IMAGE_TAG')],
+    ).toEqual(['v2.0.3', 'v2.0.3', 'v2.0.3', 'v2.1.0', 'v2.0.2'])
+    expect(state()).toMatchObject({ ROLLBACKS_TOTAL: '4', RECOVERY_SUCCESS_TOTAL: '4', LAST_ROLLBACK_SERVICE: 'web' })
+  })
+
+  it('rolls the web dashboard back on its own tag', async () => {
+    const res = await rollback(['web'])
+    expect(res.code, res.stderr).toBe(0)
+    expect(dockerCalls().filter((c) => c.includes(' up -d ')).map((c) => c.split('--no-build ')[1])).toEqual(['web'])
+    expect([envValue('WEB_IMAGE_TAG'), envValue('PREVIOUS_WEB_IMAGE_TAG'), envValue('API_IMAGE_TAG')]).toEqual(['v2.0.2', 'v2.1.0', 'v2.1.0'])
   })
 
   it('rejects an unknown service', async () => {
