@@ -14,7 +14,7 @@ import { type Stub, startStub } from './helpers/stub-upstream.js'
 
 const QUARANTINE_BODY = { error: 'This short code has been quarantined due to suspicious activity' }
 
-type Echo = { upstream: string; method: string; url: string; xff: string | null }
+type Echo = { upstream: string; method: string; url: string; xff: string | null; proto: string | null }
 const get = async (url: string, init?: RequestInit) => {
   const res = await fetch(url, { redirect: 'manual', ...init })
   return { status: res.status, headers: res.headers, text: await res.text() }
@@ -144,6 +144,15 @@ describe('edge in front of stub upstreams', () => {
       const res = await get(edge.url + path, { headers: { 'x-forwarded-for': '6.6.6.6' } })
       expect((JSON.parse(res.text) as Echo).xff).toBe('127.0.0.1')
     }
+  })
+
+  it('tells the apps https when the browser used it: its own scheme, or a TLS balancer in front that says so', async () => {
+    const proto = async (sent?: string) =>
+      (JSON.parse((await get(`${edge.url}/urls`, { headers: sent ? { 'x-forwarded-proto': sent } : {} })).text) as Echo).proto
+    expect(await proto()).toBe('http')
+    expect(await proto('https')).toBe('https')
+    // anything else is not believed: the edge's own scheme goes on
+    expect(await proto('gopher')).toBe('http')
   })
 
   it.each(['/metrics', '/METRICS', '/r/metrics', '/urls/metrics', '/anything/metrics'])('does not expose %s', async (path) => {
