@@ -1,16 +1,18 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs'
-import { type AddClicksOnce, type ClickRecord, clickBatchMarker, defineAddClicksOnce, encodeClickBatch, parseEdgeClickLine } from '@ghostlink/clicks'
-import type { Redis } from 'ioredis'
+import { type ClickBatch, type ClickRecord, parseEdgeClickLine } from '@ghostlink/clicks'
 import { z } from 'zod'
 
 /**
- * Ships the edge's click log (the requests nginx's micro-cache answered itself, infra/nginx/nginx.conf.template) to
- * the click stream, as click batches in the replicas' encoding, so the click writers insert them like any other.
+ * Ships the edge's click log (the requests nginx's micro-cache answered itself, infra/nginx/nginx.conf.template) into
+ * Postgres: each range of whole lines becomes one click batch, written by `write` (the click writer's insertClicks,
+ * the same insert the stream's batches get). Not through the Redis stream: the log file is already a durable buffer,
+ * so the stream's encoding, XADD, read and ack were pure cost, and a Redis restart could lose what it held
+ * (docs/decisions/2026-11-27-edge-micro-cache.md).
  *
- * Neither lost nor doubled across a crash: the log file is the buffer and the state file says how far it was shipped.
- * Before a range of the log is sent, the range is written to the state file as pending; after Redis took it, the
- * offset moves past it. A restart re-sends a pending range exactly, with the same batch id (`<source>:<gen>.<ino>:<start
- * offset>`), and a batch id lands once: the marker key stops a second XADD, and `click_batches` a second insert.
+ * Neither lost nor doubled across a crash: the state file says how far the log was shipped. Before a range is
+ * written, it is recorded in the state file as pending; after the insert committed, the offset moves past it. A
+ * restart writes a pending range again, with the same batch id (`<source>:<gen>.<ino>:<start offset>`), and a batch
+ * id lands once (`click_batches`, claimed in the insert's transaction).
  *
  * Rotation: rename the file, then `nginx -s reopen`. The shipper keeps the old file open, ships it to its end once the
  * path names a new file (nginx flushes its buffer on reopen), and starts the new file at 0 with the next generation.
@@ -20,14 +22,12 @@ export type EdgeLogShipperOptions = {
   path: string
   /** Where the shipped offset is kept (written atomically: a temp file renamed over it). */
   stateFile: string
-  redis: Redis
-  /** The click stream (redisKeys(prefix).clickStream). */
-  stream: string
-  /** Batch id prefix; unique per edge log shipped into one stream. */
+  /** Writes one batch, idempotently by its id (insertClicks); resolves once it is committed. */
+  write: (batch: ClickBatch) => Promise<unknown>
+  /** Batch id prefix; unique per edge log shipped into one database. */
   source: string
   pollMs?: number
   maxBatchBytes?: number
-  markerTtlSeconds?: number
   onShipped?: (records: number) => void
   /** Lines that are not a cached redirect (corrupt or foreign): skipped, counted. */
   onSkipped?: (lines: number) => void
@@ -47,8 +47,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 export function createEdgeLogShipper(opts: EdgeLogShipperOptions) {
   const pollMs = opts.pollMs ?? 100
   const maxBatchBytes = opts.maxBatchBytes ?? 1 << 20
-  const markerTtl = opts.markerTtlSeconds ?? 600
-  let addOnce: AddClicksOnce | undefined
   let state = loadState()
   let fd: number | undefined
   let running = false
@@ -107,7 +105,7 @@ export function createEdgeLogShipper(opts: EdgeLogShipperOptions) {
     return buf.subarray(0, got)
   }
 
-  /** Sends [start, end) of the current file as one batch (idempotent), then moves the offset past it. */
+  /** Writes [start, end) of the current file as one batch (idempotent), then moves the offset past it. */
   async function send(s: State, start: number, end: number): Promise<void> {
     const lines = read(start, end).toString('utf8').split('\n')
     const records: ClickRecord[] = []
@@ -120,9 +118,7 @@ export function createEdgeLogShipper(opts: EdgeLogShipperOptions) {
     }
     if (skipped > 0) opts.onSkipped?.(skipped)
     if (records.length > 0) {
-      const id = `${opts.source}:${s.gen}.${s.ino}:${start}`
-      addOnce ??= defineAddClicksOnce(opts.redis)
-      await addOnce(opts.stream, clickBatchMarker(opts.stream, id), encodeClickBatch({ id, records }), markerTtl)
+      await opts.write({ id: `${opts.source}:${s.gen}.${s.ino}:${start}`, records })
       opts.onShipped?.(records.length)
     }
     saveState({ gen: s.gen, ino: s.ino, offset: end })
@@ -163,7 +159,7 @@ export function createEdgeLogShipper(opts: EdgeLogShipperOptions) {
     let backoff = pollMs
     while (running) {
       try {
-        if (opts.redis.status !== 'ready' || !(await step())) await sleep(pollMs)
+        if (!(await step())) await sleep(pollMs)
         backoff = pollMs
       } catch (err) {
         opts.onError?.(err)
@@ -184,7 +180,7 @@ export function createEdgeLogShipper(opts: EdgeLogShipperOptions) {
       await loop
       const until = Date.now() + deadlineMs
       try {
-        while (opts.redis.status === 'ready' && Date.now() < until && (await step())) {}
+        while (Date.now() < until && (await step())) {}
       } catch (err) {
         opts.onError?.(err)
       }

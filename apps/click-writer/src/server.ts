@@ -1,12 +1,11 @@
 // The click writer: a process that only drains the click stream into Postgres (consumer group `click-writers`).
 // Run it next to redirect replicas started with CLICK_CONSUMER=off, so the replicas spend their CPU on redirects and
 // the writers scale (or lag, buffered by the stream) on their own. docs/ARCHITECTURE.md, "Where the consumer runs".
-import { createClickWriters } from '@ghostlink/clicks'
+import { createClickWriters, insertClicks } from '@ghostlink/clicks'
 import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb } from '@ghostlink/db'
 import { persistenceWarning, redisPersistence } from '@ghostlink/redis'
 import { createRedirectMetrics } from '@ghostlink/metrics'
-import { createRedis, redisKeys } from '@ghostlink/redis'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import { clickWriterApp } from './app.js'
@@ -30,23 +29,24 @@ const writers = createClickWriters({
   },
 })
 
-// the edge's micro-cache answers hot codes itself and logs them: ship that log into the same stream (EDGE_CLICK_LOG)
-const shipperRedis = config.EDGE_CLICK_LOG ? createRedis(config.REDIS_URL, 'ghostlink-edge-log-shipper') : undefined
-const shipper =
-  shipperRedis &&
-  createEdgeLogShipper({
-    path: config.EDGE_CLICK_LOG,
-    stateFile: config.EDGE_CLICK_LOG_STATE || `${config.EDGE_CLICK_LOG}.offset`,
-    redis: shipperRedis,
-    stream: redisKeys(config.REDIS_PREFIX).clickStream,
-    source: config.EDGE_CLICK_LOG_SOURCE,
-    onSkipped: (n) => app.log.warn({ lines: n }, 'edge click log: lines that are not a cached redirect were skipped'),
-    onError: (err) => {
-      if (Date.now() - lastLog < 5_000) return
-      lastLog = Date.now()
-      app.log.warn({ err }, 'edge click log shipper error; will retry')
-    },
-  })
+// the edge's micro-cache answers hot codes itself and logs them: ship that log (EDGE_CLICK_LOG) into Postgres with
+// the same insert as the stream's batches
+const onInsertError = (err: unknown) => app.log.warn({ err }, 'click statistics fold failed; the next one takes its rows')
+const shipper = !config.EDGE_CLICK_LOG
+  ? undefined
+  : createEdgeLogShipper({
+      path: config.EDGE_CLICK_LOG,
+      stateFile: config.EDGE_CLICK_LOG_STATE || `${config.EDGE_CLICK_LOG}.offset`,
+      write: async (batch) =>
+        metrics.clicksFlushed.inc({ path: 'edge-log' }, await insertClicks(db, [batch], { onFoldError: onInsertError })),
+      source: config.EDGE_CLICK_LOG_SOURCE,
+      onSkipped: (n) => app.log.warn({ lines: n }, 'edge click log: lines that are not a cached redirect were skipped'),
+      onError: (err) => {
+        if (Date.now() - lastLog < 5_000) return
+        lastLog = Date.now()
+        app.log.warn({ err }, 'edge click log shipper error; will retry')
+      },
+    })
 
 await app.register(clickWriterApp, { db, redis: writers.redis, metrics, appVersion: config.APP_VERSION })
 
@@ -60,9 +60,8 @@ void redisPersistence(writers.redis).then((p) => {
 closeWithGrace({ delay: 15_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after error')
   await app.close()
-  // the shipper first: what it sends last is still drained by the writers
+  // the shipper first (it writes what the log holds now, within its deadline), then the stream consumers
   await shipper?.close()
-  shipperRedis?.disconnect()
   await writers.close()
   await closeDb(db)
 })

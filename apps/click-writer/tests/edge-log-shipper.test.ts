@@ -1,43 +1,35 @@
 import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { clickBatchMarker, createClickWriters } from '@ghostlink/clicks'
-import { loadConfig } from '@ghostlink/config'
+import { type ClickBatch, insertClicks } from '@ghostlink/clicks'
 import { events, requestFingerprints, urls } from '@ghostlink/db'
-import { createRedirectMetrics } from '@ghostlink/metrics'
-import { createRedis, redisKeys } from '@ghostlink/redis'
-import { createTestEnv, TEST_REDIS_URL, type TestEnv } from '@ghostlink/testing'
+import { createTestEnv, type TestEnv } from '@ghostlink/testing'
 import { count, eq } from 'drizzle-orm'
-import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createEdgeLogShipper } from '../src/edge-log-shipper.js'
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0'
 
-// The edge click log → stream → click writer → Postgres, with real Redis and Postgres; the log lines are written as
+// The edge click log → the click writer's insert → Postgres, with a real Postgres; the log lines are written as
 // nginx's ghostlink_click format writes them (infra/tests/edge-cache.e2e.test.ts runs the real nginx).
 describe('edge click log shipper', () => {
   let env: TestEnv
-  let writers: ReturnType<typeof createClickWriters>
-  let redis: Redis
   let dir: string
   let urlId: number
-  let stream: string
+  /** the batch ids handed to the insert, repeats included */
+  const written: string[] = []
+  const write = (batch: ClickBatch) => {
+    written.push(batch.id)
+    return insertClicks(env.db, [batch])
+  }
 
   beforeAll(async () => {
     env = await createTestEnv({ name: 'edge-log-shipper' })
-    const config = loadConfig({ DATABASE_URL: env.dbUrl, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: env.prefix })
-    writers = createClickWriters({ config, db: env.db, metrics: createRedirectMetrics(config.release, config.flags), concurrency: 1, onError: () => {} })
-    writers.start()
-    redis = createRedis(TEST_REDIS_URL, 'test-shipper')
-    stream = redisKeys(env.prefix).clickStream
     dir = mkdtempSync(join(tmpdir(), 'gl-edge-log-'))
     const [row] = await env.db.insert(urls).values({ short_code: 'hot1', original_url: 'https://example.com/hot' }).returning({ id: urls.id })
     urlId = row!.id
   })
   afterAll(async () => {
-    await writers.close()
-    redis.disconnect()
     await env.close()
     rmSync(dir, { recursive: true, force: true })
   })
@@ -52,7 +44,7 @@ describe('edge click log shipper', () => {
   const redirects = async () => (await env.db.select({ n: count() }).from(events).where(eq(events.event_type, 'redirect')))[0]!.n
   const fingerprints = async () => (await env.db.select({ n: count() }).from(requestFingerprints))[0]!.n
   const shipper = (path: string, stateFile = `${path}.offset`) =>
-    createEdgeLogShipper({ path, stateFile, redis, stream, source: 'edge-test', pollMs: 20 })
+    createEdgeLogShipper({ path, stateFile, write, source: 'edge-test', pollMs: 20 })
 
   it('ships every line once, as the replica would have recorded it, and resumes from its offset after a restart', async () => {
     const log = join(dir, 'clicks.log')
@@ -89,19 +81,43 @@ describe('edge click log shipper', () => {
     await vi.waitFor(async () => expect(await redirects()).toBe(before + 100), { timeout: 10_000 })
     await a.close()
     const { ino, offset } = a.position()!
-    // as if it died after the XADD, before moving the offset: the range is pending again; with the marker gone too
-    // (expired), the batch lands in the stream a second time and only click_batches stops it
+    // as if it died after the insert committed, before moving the offset: the range is pending again, is written
+    // again under the same batch id, and click_batches keeps it from counting twice
     writeFileSync(state, JSON.stringify({ gen: 0, ino, offset: 0, pending: { start: 0, end: offset } }))
-    await redis.del(clickBatchMarker(stream, `edge-test:0.${ino}:0`))
     appendFileSync(log, lines(10))
     const b = shipper(log)
     b.start()
     await vi.waitFor(async () => expect(await redirects()).toBe(before + 110), { timeout: 10_000 })
-    await vi.waitFor(async () => expect(await redis.xlen(stream)).toBe(0), { timeout: 10_000 })
-    await new Promise((r) => setTimeout(r, 300))
-    expect(await redirects()).toBe(before + 110)
     await b.close()
+    expect(written.filter((id) => id === `edge-test:0.${ino}:0`)).toHaveLength(2)
+    expect(await redirects()).toBe(before + 110)
   }, 40_000)
+
+  it('keeps the lines while the database refuses them, and writes each once when it is back', async () => {
+    const log = join(dir, 'down.log')
+    const before = await redirects()
+    writeFileSync(log, lines(30))
+    let refusals = 0
+    const errors: unknown[] = []
+    const s = createEdgeLogShipper({
+      path: log,
+      stateFile: `${log}.offset`,
+      source: 'edge-test',
+      pollMs: 20,
+      // Postgres down for the first three attempts
+      write: async (batch) => {
+        if (refusals++ < 3) throw new Error('connect ECONNREFUSED 127.0.0.1:5432')
+        return write(batch)
+      },
+      onError: (err) => errors.push(err),
+    })
+    s.start()
+    await vi.waitFor(async () => expect(await redirects()).toBe(before + 30), { timeout: 10_000 })
+    await s.close()
+    expect(errors).toHaveLength(3)
+    expect(s.position()).toMatchObject({ pending: false })
+    expect(await redirects()).toBe(before + 30)
+  }, 20_000)
 
   it('follows a rotation (rename, then nginx reopens a new file) without losing the old file’s tail', async () => {
     const log = join(dir, 'rotate.log')
@@ -122,7 +138,7 @@ describe('edge click log shipper', () => {
     const before = await redirects()
     const skipped: number[] = []
     writeFileSync(log, `not json\n${JSON.stringify({ t: 1, u: '/a/b', s: 302, ip: 'x', ua: '', ref: '', url: '', own: '' })}\n${lines(3)}`)
-    const s = createEdgeLogShipper({ path: log, stateFile: `${log}.offset`, redis, stream, source: 'edge-test', pollMs: 20, onSkipped: (n) => skipped.push(n) })
+    const s = createEdgeLogShipper({ path: log, stateFile: `${log}.offset`, write, source: 'edge-test', pollMs: 20, onSkipped: (n) => skipped.push(n) })
     s.start()
     await vi.waitFor(async () => expect(await redirects()).toBe(before + 3), { timeout: 10_000 })
     await s.close()

@@ -4,7 +4,7 @@ import { type ClickRecord, ClickStatus } from './click-record.js'
 /**
  * The edge micro-cache (infra/nginx/nginx.conf.template, docs/decisions/2026-11-27-edge-micro-cache.md) answers hot
  * codes itself for about a second; the replica never sees those requests, so nginx writes each one to a click log
- * that the click writer ships to the click stream (apps/click-writer/src/edge-log-shipper.ts).
+ * that the click writer ships into Postgres (apps/click-writer/src/edge-log-shipper.ts).
  *
  * The replica puts what nginx cannot know into the 302 it answers: these response headers are cached with it, logged
  * on every cache hit and stripped from the client's response (proxy_hide_header). They describe the link, never the

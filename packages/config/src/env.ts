@@ -105,7 +105,7 @@ export const EnvSchema = z.object({
   CLICK_WRITER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   // The edge's click log (nginx NGINX_EDGE_CLICK_LOG: the requests its micro-cache answered): this click writer ships
   // it to the click stream. Blank = no edge log here. The state file holds the shipped offset (blank = <log>.offset);
-  // the source names this edge in batch ids (one per edge log shipped into the same stream).
+  // the source names this edge in batch ids (one per edge log shipped into the same database).
   EDGE_CLICK_LOG: text(''),
   EDGE_CLICK_LOG_STATE: text(''),
   EDGE_CLICK_LOG_SOURCE: text('edge'),

@@ -36,7 +36,7 @@ export function createRedirectMetrics(release: ReleaseLabels, flags: Record<stri
     }),
     clicksFlushed: new Counter({
       name: 'redirect_clicks_flushed_total',
-      help: 'Click records inserted into Postgres, by path (stream consumer or direct fallback)',
+      help: 'Click records inserted into Postgres, by path (stream consumer, direct fallback, or edge-log: the edge cache hits the click writer ships)',
       labelNames: ['path'] as const,
       registers,
     }),
