@@ -2,14 +2,14 @@
 // clicks off (CLICK_CONSUMER=off), the API, the risk worker (quarantine map) and a click writer that ships the edge's click log, all from source, on a
 // fresh database and Redis prefix. Every click counted once whether a replica or the cache answered it; what a later
 // visitor gets from the cache; deactivation within the documented cache time; quarantine at the edge within 1 s.
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
 import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { nginxArgs } from '../scripts/render-nginx.mjs'
-import { type AppProcess, startApp } from './helpers/app-process.js'
-import { type EdgeNginx, startNginx } from './helpers/nginx.js'
+import { startApp } from './helpers/app-process.js'
+import type { EdgeNginx } from './helpers/nginx.js'
+import { type Platform, startPlatform } from './helpers/platform.js'
 import { freePort } from './helpers/ports.js'
-import { ADMIN, ADMIN_KEY } from './helpers/admin-key.js'
+import { ADMIN } from './helpers/admin-key.js'
 
 const UA_A = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 visitor-A'
 const UA_B = 'Mozilla/5.0 (Macintosh) Safari/17.0 visitor-B'
@@ -20,57 +20,33 @@ type LogLine = { request: string; status: number; cache: string; upstream_addr: 
 
 
 describe('edge micro-cache end to end', () => {
-  let db: TestDatabase
+  let platform: Platform
   let pg: Db
   const sql = (strings: TemplateStringsArray, ...values: unknown[]) => pg.$client(strings, ...(values as never[]))
-  const prefix = testRedisPrefix()
   let edge: EdgeNginx
-  let apps: AppProcess[] = []
 
   beforeAll(async () => {
-    db = await createTestDatabase()
-    pg = createDb(db.url, 2)
-    const [api, r1, r2, writer, risk] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()])
-    edge = await startNginx({
-      NGINX_REDIRECT_CACHE: 'redirect_cache',
-      API_UPSTREAM: `127.0.0.1:${api}`,
-      REDIRECT_UPSTREAM_1: `127.0.0.1:${r1}`,
-      REDIRECT_UPSTREAM_2: `127.0.0.1:${r2}`,
-      RATE_LIMIT_REDIRECT: '100000r/s',
-      RATE_LIMIT_API: '100000r/s',
-      RATE_LIMIT_WRITE: '100000r/s',
+    const [writer, risk] = [await freePort(), await freePort()]
+    platform = await startPlatform({
+      nginx: { NGINX_REDIRECT_CACHE: 'redirect_cache' },
+      env: (e) => ({ NGINX_RELOAD_CMD: `nginx ${nginxArgs(e).join(' ')} -s reload`, CLICK_CONSUMER: 'off' }),
+      more: (env, e) => [
+        startApp('click-writer', 'apps/click-writer/src/server.ts', writer, {
+          ...env,
+          CLICK_WRITER_PORT: String(writer),
+          EDGE_CLICK_LOG: String(e.vars.NGINX_EDGE_CLICK_LOG),
+        }),
+        // writes the quarantine map and reloads nginx (NGINX_RELOAD_CMD) when the API enqueues a sync
+        startApp('risk', 'apps/risk/src/server.ts', risk, { ...env, RISK_PORT: String(risk) }),
+      ],
     })
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: prefix,
-      QUARANTINE_MAP_FILE: edge.vars.QUARANTINE_MAP_FILE,
-      NGINX_RELOAD_CMD: `nginx ${nginxArgs(edge).join(' ')} -s reload`,
-      ROLLBACK_STATE_FILE: `${edge.prefix}/rollback_state.env`,
-      ENABLE_RISK_SCORING: 'false',
-      CLICK_CONSUMER: 'off',
-      GHOSTLINK_ADMIN_KEY: ADMIN_KEY,
-    }
-    apps = await Promise.all([
-      startApp('api', 'apps/api/src/server.ts', api, { ...env, API_PORT: String(api) }),
-      startApp('redirect-1', 'apps/redirect/src/server.ts', r1, { ...env, REDIRECT_PORT: String(r1) }),
-      startApp('redirect-2', 'apps/redirect/src/server.ts', r2, { ...env, REDIRECT_PORT: String(r2) }),
-      startApp('click-writer', 'apps/click-writer/src/server.ts', writer, {
-        ...env,
-        CLICK_WRITER_PORT: String(writer),
-        EDGE_CLICK_LOG: String(edge.vars.NGINX_EDGE_CLICK_LOG),
-      }),
-      // writes the quarantine map and reloads nginx (NGINX_RELOAD_CMD) when the API enqueues a sync
-      startApp('risk', 'apps/risk/src/server.ts', risk, { ...env, RISK_PORT: String(risk) }),
-    ])
+    edge = platform.edge
+    pg = createDb(platform.db.url, 2)
   }, 120_000)
 
   afterAll(async () => {
-    await Promise.all(apps.map((p) => p.kill('SIGKILL')))
-    await edge?.stop()
     if (pg) await closeDb(pg)
-    await cleanRedisPrefix(prefix)
-    await db?.drop()
+    await platform?.stop()
   }, 60_000)
 
   const get = async (path: string, init?: RequestInit) => {

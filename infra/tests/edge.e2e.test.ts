@@ -1,67 +1,34 @@
 // End to end: real nginx (rendered template) in front of two redirect processes and the API, all from source,
 // on a fresh database and Redis prefix. Routing, quarantine at the edge, failover, JSON 502, hidden /metrics.
 import { writeFileSync } from 'node:fs'
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 // the map renderer the API and risk worker use (imported by path: infra cannot add a workspace dependency
 // without a lockfile change); the exact-key format is what nginx.conf.template includes
 import { renderNginxMap } from '@ghostlink/quarantine'
-import { type AppProcess, startApp } from './helpers/app-process.js'
-import { type EdgeNginx, startNginx } from './helpers/nginx.js'
-import { freePort } from './helpers/ports.js'
-import { ADMIN, ADMIN_KEY } from './helpers/admin-key.js'
+import type { AppProcess } from './helpers/app-process.js'
+import type { EdgeNginx } from './helpers/nginx.js'
+import { type Platform, startPlatform } from './helpers/platform.js'
+import { ADMIN } from './helpers/admin-key.js'
 
 const QUARANTINE_BODY = { error: 'This short code has been quarantined due to suspicious activity' }
 const DESTINATION = 'https://example.com/landing?x=1'
 
 describe('edge end to end', () => {
-  let db: TestDatabase
-  const prefix = testRedisPrefix()
+  let platform: Platform
   let api: AppProcess
   let r1: AppProcess
   let r2: AppProcess
   let edge: EdgeNginx
   let code: string
-  const ports = { api: 0, r1: 0, r2: 0 }
+  // the upstream addresses nginx logs (the failover loop sends 1,000 requests from one IP: startPlatform lifts the limits)
+  const hostOf = (p: AppProcess) => p.url.replace('http://', '')
 
   beforeAll(async () => {
-    db = await createTestDatabase()
-    ports.api = await freePort()
-    ports.r1 = await freePort()
-    ports.r2 = await freePort()
-    edge = await startNginx({
-      API_UPSTREAM: `127.0.0.1:${ports.api}`,
-      REDIRECT_UPSTREAM_1: `127.0.0.1:${ports.r1}`,
-      REDIRECT_UPSTREAM_2: `127.0.0.1:${ports.r2}`,
-      // the failover loop sends 1,000 requests from one IP as fast as it can: lift the per-IP limits here
-      RATE_LIMIT_REDIRECT: '100000r/s',
-      RATE_LIMIT_API: '100000r/s',
-      RATE_LIMIT_WRITE: '100000r/s',
-    })
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: prefix,
-      QUARANTINE_MAP_FILE: edge.vars.QUARANTINE_MAP_FILE,
-      ROLLBACK_STATE_FILE: `${edge.prefix}/rollback_state.env`,
-      ENABLE_RISK_SCORING: 'false',
-      // token mode (the default): management calls below carry the bootstrap admin key through the edge
-      AUTH_MODE: 'token',
-      GHOSTLINK_ADMIN_KEY: ADMIN_KEY,
-    }
-    ;[api, r1, r2] = await Promise.all([
-      startApp('api', 'apps/api/src/server.ts', ports.api, { ...env, API_PORT: String(ports.api) }),
-      startApp('redirect-1', 'apps/redirect/src/server.ts', ports.r1, { ...env, REDIRECT_PORT: String(ports.r1) }),
-      startApp('redirect-2', 'apps/redirect/src/server.ts', ports.r2, { ...env, REDIRECT_PORT: String(ports.r2) }),
-    ])
+    platform = await startPlatform()
+    ;({ api, r1, r2, edge } = platform)
   }, 120_000)
 
-  afterAll(async () => {
-    await Promise.all([api, r1, r2].map((p) => p?.kill('SIGKILL')))
-    await edge?.stop()
-    await cleanRedisPrefix(prefix)
-    await db?.drop()
-  }, 60_000)
+  afterAll(() => platform?.stop(), 60_000)
 
   const get = async (path: string, init?: RequestInit) => {
     const res = await fetch(edge.url + path, { redirect: 'manual', ...init })
@@ -95,7 +62,7 @@ describe('edge end to end', () => {
         expect(res.headers.get('location')).toBe(DESTINATION)
         expect(res.headers.get('x-ghostlink-version')).toBeTruthy()
       }
-      expect(new Set(upstreamsFor(path))).toEqual(new Set([`127.0.0.1:${ports.r1}`, `127.0.0.1:${ports.r2}`]))
+      expect(new Set(upstreamsFor(path))).toEqual(new Set([hostOf(r1), hostOf(r2)]))
     }
   })
 
@@ -109,8 +76,8 @@ describe('edge end to end', () => {
     const list = await get('/urls', { headers: ADMIN })
     expect(list.status).toBe(200)
     expect(Array.isArray(JSON.parse(list.text))).toBe(true)
-    for (const path of ['/health', '/health-demo']) expect(upstreamsFor(path)).toEqual([`127.0.0.1:${ports.api}`])
-    expect(upstreamsFor('/urls')).toEqual([`127.0.0.1:${ports.api}`, `127.0.0.1:${ports.api}`])
+    for (const path of ['/health', '/health-demo']) expect(upstreamsFor(path)).toEqual([hostOf(api)])
+    expect(upstreamsFor('/urls')).toEqual([hostOf(api), hostOf(api)])
     const missing = await get('/no/such/route')
     expect([missing.status, JSON.parse(missing.text)]).toEqual([404, { error: 'Not found', code: 404 }])
   })

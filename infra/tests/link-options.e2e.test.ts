@@ -1,62 +1,29 @@
 // End to end for the per-link options (issue 14): real nginx in front of two redirect processes and the API, all
 // from source, on a fresh database and Redis prefix. The one-process mode: apps/standalone/tests/link-options.test.ts.
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type AppProcess, startApp } from './helpers/app-process.js'
-import { type EdgeNginx, startNginx } from './helpers/nginx.js'
-import { freePort } from './helpers/ports.js'
-import { ADMIN, ADMIN_KEY } from './helpers/admin-key.js'
+import type { AppProcess } from './helpers/app-process.js'
+import type { EdgeNginx } from './helpers/nginx.js'
+import { type Platform, startPlatform } from './helpers/platform.js'
+import { ADMIN } from './helpers/admin-key.js'
 
 type UrlObject = { id: number; short_code: string } & Record<string, unknown>
 
-
 describe('link options through the edge, two replicas', () => {
-  let db: TestDatabase
-  const prefix = testRedisPrefix()
-  let api: AppProcess
+  let platform: Platform
+  let edge: EdgeNginx
   let r1: AppProcess
   let r2: AppProcess
-  let edge: EdgeNginx
   let owner: number
 
   beforeAll(async () => {
-    db = await createTestDatabase()
-    const [pa, p1, p2] = [await freePort(), await freePort(), await freePort()]
-    edge = await startNginx({
-      API_UPSTREAM: `127.0.0.1:${pa}`,
-      REDIRECT_UPSTREAM_1: `127.0.0.1:${p1}`,
-      REDIRECT_UPSTREAM_2: `127.0.0.1:${p2}`,
-      // the click-limit burst comes from one IP: lift the per-IP limits here
-      RATE_LIMIT_REDIRECT: '100000r/s',
-      RATE_LIMIT_API: '100000r/s',
-      RATE_LIMIT_WRITE: '100000r/s',
-    })
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: prefix,
-      QUARANTINE_MAP_FILE: edge.vars.QUARANTINE_MAP_FILE,
-      ROLLBACK_STATE_FILE: `${edge.prefix}/rollback_state.env`,
-      ENABLE_RISK_SCORING: 'false',
-      GHOSTLINK_ADMIN_KEY: ADMIN_KEY,
-      // a long local TTL: an option change must reach the replicas through invalidation, not expiry
-      LOCAL_CACHE_TTL_MS: '60000',
-    }
-    ;[api, r1, r2] = await Promise.all([
-      startApp('api', 'apps/api/src/server.ts', pa, { ...env, API_PORT: String(pa) }),
-      startApp('redirect-1', 'apps/redirect/src/server.ts', p1, { ...env, REDIRECT_PORT: String(p1) }),
-      startApp('redirect-2', 'apps/redirect/src/server.ts', p2, { ...env, REDIRECT_PORT: String(p2) }),
-    ])
+    // a long local TTL: an option change must reach the replicas through invalidation, not expiry
+    platform = await startPlatform({ env: () => ({ LOCAL_CACHE_TTL_MS: '60000' }) })
+    ;({ edge, r1, r2 } = platform)
     const user = await send('POST', '/users', { username: 'opt', email: 'opt@example.com' })
     owner = (user.json as { id: number }).id
   }, 120_000)
 
-  afterAll(async () => {
-    await Promise.all([api, r1, r2].map((p) => p?.kill('SIGKILL')))
-    await edge?.stop()
-    await cleanRedisPrefix(prefix)
-    await db?.drop()
-  }, 60_000)
+  afterAll(() => platform?.stop(), 60_000)
 
   async function send(method: string, path: string, body?: object) {
     const res = await fetch(edge.url + path, {
