@@ -6,7 +6,7 @@
 // The bundle is a cache (node_modules/.cache/ghostlink-start, made by the root postinstall): a start uses it only when
 // every source file it was made from is unchanged (size and mtime), and makes it again otherwise.
 import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -84,7 +84,7 @@ export async function buildBundle({ entry = ENTRY, cache = CACHE } = {}) {
       },
     ],
   })
-  const inputs = new Set(ALWAYS)
+  const inputs = new Set(ALWAYS.filter((file) => existsSync(file)))
   for (const input of Object.keys(result.metafile.inputs)) {
     const file = join(REPO, input)
     if (!inWorkspace(file)) continue
