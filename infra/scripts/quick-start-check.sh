@@ -33,7 +33,7 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 curl -fs -o /dev/null "$base/health" || { cat "$work/out.log"; say "no answer from $base/health"; exit 1; }
-say "first answer after $(( ($(date +%s%N) - started) / 1000000 )) ms"
+say "first answer after $(( ($(date +%s%N) - started) / 1000000 )) ms, load average $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)"
 grep -q 'embedded Postgres (PGlite)' "$work/out.log" || { cat "$work/out.log"; say "not on the embedded database"; exit 1; }
 grep -q 'none: everything in-process' "$work/out.log" || { cat "$work/out.log"; say "not without Redis"; exit 1; }
 
@@ -56,4 +56,9 @@ kill -TERM -- "-$pid"
 for _ in $(seq 1 150); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.2; done
 grep -q 'the database was closed cleanly' "$work/out.log" || { cat "$work/out.log"; say "pnpm start did not stop cleanly"; exit 1; }
 pid=""
+# how the start went (printed, not checked: the time says as much about the machine's other work):
+# the phases and CPU it logged, the database files' origin (the install's initdb template), and whether the bundle
+# made at install was used (a start that bundles again or falls back to tsx says so on stderr)
+say "start log: $(grep -oE '"databaseFiles":"[a-z]+"' "$work/out.log" | head -n1) $(grep -oE '"startup":\{[^}]*\},"startupCpu":\{[^}]*\}' "$work/out.log" | head -n1)"
+grep -E '^pnpm start: ' "$work/out.log" | sed 's/^/[quick-start] /' || true
 say "ok: /$code redirected, its click recorded, stopped cleanly"

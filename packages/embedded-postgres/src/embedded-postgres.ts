@@ -1,8 +1,9 @@
-import { cpSync, existsSync } from 'node:fs'
+import { cpSync, existsSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { lockDataDir } from './data-dir-lock.js'
+import { copyInitdbTemplate } from './initdb-template.js'
 
 export type EmbeddedPostgresOptions = {
   /** Where the database files live (`<dataDir>/pgdata`); created when missing. */
@@ -20,8 +21,13 @@ export type EmbeddedPostgres = {
   /** postgres:// URL of the socket on 127.0.0.1 (a free port), for postgres.js and the drizzle migrator. */
   url: string
   dataDir: string
-  /** Milliseconds PGlite took to open (initdb on the first start). */
+  /** Milliseconds PGlite took to open (initdb or a template's copy on the first start). */
   openMs: number
+  /**
+   * How the data directory came to be: `existing` (a restart), `template` (a new one copied from the initdb'd
+   * template made at install, or from `options.template`), `initdb` (a new one without a usable template).
+   */
+  created: 'existing' | 'template' | 'initdb'
   /** Stops accepting connections, closes PGlite (a clean shutdown: the files stay consistent) and releases the lock. */
   close(): Promise<void>
 }
@@ -37,8 +43,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     const started = performance.now()
     const pgdata = join(dataDir, 'pgdata')
-    if (options.template && !existsSync(pgdata)) cpSync(join(resolve(options.template), 'pgdata'), pgdata, { recursive: true })
-    const db = await PGlite.create({ dataDir: pgdata })
+    let created: EmbeddedPostgres['created'] = 'existing'
+    if (!existsSync(pgdata)) {
+      created = 'initdb'
+      try {
+        if (options.template) {
+          cpSync(join(resolve(options.template), 'pgdata'), pgdata, { recursive: true })
+          created = 'template'
+        } else if (copyInitdbTemplate(pgdata)) created = 'template'
+      } catch {
+        rmSync(pgdata, { recursive: true, force: true }) // a partial copy: initdb instead
+      }
+    }
+    let db: PGlite
+    try {
+      db = await PGlite.create({ dataDir: pgdata })
+    } catch (err) {
+      if (created !== 'template') throw err
+      // a template that does not open (damaged since it was made): start over the way it was done without one
+      rmSync(pgdata, { recursive: true, force: true })
+      created = 'initdb'
+      db = await PGlite.create({ dataDir: pgdata })
+    }
     const openMs = performance.now() - started
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections ?? 1 })
     await server.start()
@@ -47,6 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       url: `postgres://postgres:postgres@${server.getServerConn()}/postgres`,
       dataDir,
       openMs,
+      created,
       close: () => {
         closing ??= (async () => {
           try {

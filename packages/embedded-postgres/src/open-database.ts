@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Config } from '@ghostlink/config'
-import { startEmbeddedPostgres } from './embedded-postgres.js'
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js'
 
 export type OpenedDatabase = {
   /** postgres:// URL to connect to */
@@ -11,6 +11,8 @@ export type OpenedDatabase = {
   poolMax: number
   /** For the start-up log: where the data is, never a password. */
   description: string
+  /** The embedded database's data directory: `existing`, or new from the initdb `template` or from `initdb`. */
+  created?: EmbeddedPostgres['created']
   /** Closes the embedded database (a no-op for a server). */
   close(): Promise<void>
 }
@@ -49,6 +51,7 @@ export async function openConfiguredDatabase(config: DatabaseConfig, options: { 
     embedded: true,
     poolMax: 1,
     description: `embedded Postgres (PGlite) in ${pg.dataDir}`,
+    created: pg.created,
     close: pg.close,
   }
 }
