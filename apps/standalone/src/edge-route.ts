@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /** Where the edge sends a request (infra/nginx/nginx.conf.template, the same locations in the same order). */
-export type EdgeTarget = 'api' | 'redirect' | 'metrics' | 'edge-health'
+export type EdgeTarget = 'api' | 'redirect' | 'web' | 'metrics' | 'edge-health'
 
 // the reserved words of apps/api/src/urls/reserved-codes.ts that nginx sends to the API although they look like codes
 const API_WORDS = /^\/(health|ready|shorten|users|urls|events|docs|openapi|quarantine|keys|stats|favicon|robots|r|health-demo|promo-demo|checkout-demo|dashboard-demo|support-demo)$/i
@@ -20,9 +20,9 @@ function normalizedPath(url: string): string | null {
 }
 
 /**
- * The edge's routing: `/<code>` and `/r/<code>` to the redirect tier, the reserved words and everything else to the
- * API, `/metrics` at any depth refused (Prometheus scrapes the services directly), `/edge-health` answered here.
- * `/app/` (the dashboard, a process of its own) is not part of the one-process mode: the API's 404 answers it.
+ * The edge's routing: `/<code>` and `/r/<code>` to the redirect tier, `/app` and below to the dashboard, the reserved
+ * words and everything else to the API, `/metrics` at any depth refused (Prometheus scrapes the services directly),
+ * `/edge-health` answered here.
  */
 export function edgeTarget(url: string): EdgeTarget {
   const path = normalizedPath(url)
@@ -30,7 +30,8 @@ export function edgeTarget(url: string): EdgeTarget {
   if (path === '/edge-health') return 'edge-health'
   if (path === '/users/bulk') return 'api'
   if (METRICS.test(path)) return 'metrics'
-  if (DASHBOARD.test(path) || API_WORDS.test(path)) return 'api'
+  if (DASHBOARD.test(path)) return 'web'
+  if (API_WORDS.test(path)) return 'api'
   return CODE.test(path) ? 'redirect' : 'api'
 }
 
@@ -41,13 +42,15 @@ const json = (res: ServerResponse, status: number, body: string) => {
   res.end(body)
 }
 
-/** One request handler in front of the two fastify instances' routers, as nginx is in front of the two tiers. */
+/** One request handler in front of the fastify instances' routers, as nginx is in front of the tiers. */
 export const edgeHandler =
-  (tiers: { api: Handler; redirect: Handler }): Handler =>
+  (tiers: { api: Handler; redirect: Handler; web: Handler }): Handler =>
   (req, res) => {
     switch (edgeTarget(req.url ?? '/')) {
       case 'redirect':
         return tiers.redirect(req, res)
+      case 'web':
+        return tiers.web(req, res)
       case 'metrics':
         return json(res, 404, '{"error":"Not found","code":404}')
       case 'edge-health':

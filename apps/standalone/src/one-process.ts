@@ -8,8 +8,9 @@ import { createApiMetrics, createProberMetrics, createRiskMetrics } from '@ghost
 import { createProbeDeps } from '@ghostlink/prober/probe'
 import { startLocalProberWorkers, startProberWorkers } from '@ghostlink/prober/worker'
 import { openDeps, openLocalDeps, redirectApp, fastifyOptions as redirectFastifyOptions } from '@ghostlink/redirect/compose'
-import { createBlockingRedis } from '@ghostlink/redis'
+import { createBlockingRedis, createRedis } from '@ghostlink/redis'
 import { startLocalRetentionWorker, startLocalRiskWorkers, startRetentionWorker, startRiskWorkers } from '@ghostlink/risk-worker/compose'
+import { openWebDeps, webApp } from '@ghostlink/web/compose'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify'
 import { edgeHandler } from './edge-route.js'
 
@@ -26,7 +27,9 @@ export type OneProcess = {
   /** The API instance; it owns the one HTTP server (listen on it), whose requests the edge routing dispatches. */
   api: FastifyInstance
   redirect: FastifyInstance
-  /** The edge routing in front of both routers, for light-my-request (tests) as for the HTTP server. */
+  /** The dashboard at /app/; it calls the API over HTTP on this process's own port, as the web process calls API_URL. */
+  web: FastifyInstance
+  /** The edge routing in front of the three routers, for light-my-request (tests) as for the HTTP server. */
   handler: (req: IncomingMessage, res: ServerResponse) => void
   /** Starts the job workers (after listen: the canaries go through this process's port). */
   startJobs(): Promise<void>
@@ -37,7 +40,7 @@ export type OneProcess = {
 type Workers = { close(): Promise<void> }
 
 /**
- * GhostLink in one process: the API and redirect plugins behind the edge's routing on one server, and the workers
+ * GhostLink in one process: the API, redirect and dashboard plugins behind the edge's routing on one server, and the workers
  * in-process. Nothing is copied: each tier's own plugin, options, dependency wiring and job handlers, composed.
  * With REDIS_URL set, Redis carries the cache, the click stream, pub/sub and BullMQ, as on the platform; without it
  * (`config.configured.redis` false) nothing connects to Redis: the in-process invalidation bus, the batched click
@@ -57,6 +60,13 @@ export async function composeOneProcess({ config, db, log, onApiRoute }: OneProc
   await redirect.register(redirectApp, redirectDeps)
   await redirect.ready()
 
+  // sessions in Redis where there is one (as the web process keeps them), else in memory
+  const webRedis = withRedis && config.WEB_SESSION_STORE === 'redis' ? createRedis(config.REDIS_URL, 'ghostlink-web') : undefined
+  const webDeps = openWebDeps(config, ownUrl(config), webRedis)
+  const web = Fastify({ loggerInstance: log, trustProxy: config.TRUSTED_PROXIES })
+  await web.register(webApp, webDeps)
+  await web.ready()
+
   const apiDeps = jobs
     ? {
         config,
@@ -73,7 +83,7 @@ export async function composeOneProcess({ config, db, log, onApiRoute }: OneProc
     ...apiFastifyOptions(config),
     loggerInstance: log,
     // the API's server is the process's one server; the edge routing picks the router of each request
-    serverFactory: (apiRouter) => createServer(edgeHandler({ api: apiRouter, redirect: redirect.routing })),
+    serverFactory: (apiRouter) => createServer(edgeHandler({ api: apiRouter, redirect: redirect.routing, web: web.routing })),
   })
   if (onApiRoute) app.addHook('onRoute', onApiRoute)
   await app.register(api, apiDeps)
@@ -84,13 +94,17 @@ export async function composeOneProcess({ config, db, log, onApiRoute }: OneProc
   return {
     api: app,
     redirect,
-    handler: edgeHandler({ api: app.routing, redirect: redirect.routing }),
+    web,
+    handler: edgeHandler({ api: app.routing, redirect: redirect.routing, web: web.routing }),
     async startJobs() {
       workers ??= await startWorkers(config, db, log, jobs)
     },
     async close() {
       // in the order that loses nothing: requests first (they record clicks and enqueue jobs), then the clicks they
-      // recorded, then the jobs, then the connections those used
+      // recorded, then the jobs, then the connections those used; the dashboard first (its pages call the API)
+      await web.close()
+      await webDeps.close()
+      webRedis?.disconnect()
       await app.close()
       await redirect.close()
       await redirectDeps.close()
@@ -99,6 +113,12 @@ export async function composeOneProcess({ config, db, log, onApiRoute }: OneProc
       await apiDeps.close()
     },
   }
+}
+
+/** This process's own address for the dashboard's API calls: loopback when it listens on every interface. */
+function ownUrl(config: Config): string {
+  const host = ['0.0.0.0', '::', ''].includes(config.HOST) ? '127.0.0.1' : config.HOST
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.PORT}`
 }
 
 const metricsOf = (config: Config) => ({

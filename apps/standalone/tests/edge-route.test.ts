@@ -20,9 +20,15 @@ describe('edge routing in one process', () => {
     for (const url of ['/abc123', '/r/abc123', '/A_b-9', '/abc123?utm=1', '/r/x']) expect(edgeTarget(url), url).toBe('redirect')
   })
 
-  it('sends deeper paths, the dashboard and /users/bulk to the API', () => {
-    for (const url of ['/', '/urls/abc123', '/users/1/keys', '/users/bulk', '/app', '/app/links', '/r/abc/def', '/a.b'])
+  it('sends deeper paths and /users/bulk to the API', () => {
+    for (const url of ['/', '/urls/abc123', '/users/1/keys', '/users/bulk', '/r/abc/def', '/a.b'])
       expect(edgeTarget(url), url).toBe('api')
+  })
+
+  it('sends /app and everything below it to the dashboard, in any case', () => {
+    for (const url of ['/app', '/app/', '/app/links', '/APP/login', '/app/static/app.css?v=1']) expect(edgeTarget(url), url).toBe('web')
+    // codes that start with "app" stay codes
+    for (const url of ['/apps', '/application', '/r/app']) expect(edgeTarget(url), url).toBe('redirect')
   })
 
   it('refuses /metrics at any depth and in any case, and answers /edge-health itself', () => {

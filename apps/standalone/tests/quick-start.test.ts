@@ -75,6 +75,34 @@ describe('quick start: pnpm start on a fresh machine', () => {
     await expect.poll(() => redirectEvents(userKey, link.id), { timeout: 20_000 }).toBe(2)
   }, 240_000)
 
+  it('serves the dashboard on the same port: sign in with the user key and see the link', async () => {
+    const form = await fetch(`${gl!.url}/app/login`)
+    expect(form.status).toBe(200)
+    const loginCookie = form.headers.getSetCookie().find((c) => c.startsWith('gl_login_csrf='))!.split(';')[0]!
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!
+    const signIn = await fetch(`${gl!.url}/app/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
+      body: new URLSearchParams({ _csrf: csrf, key: userKey }),
+    })
+    expect([signIn.status, signIn.headers.get('location')]).toEqual([303, '/app/links'])
+    const session = signIn.headers.getSetCookie().find((c) => c.startsWith('gl_session='))!.split(';')[0]!
+    // the page is built from the API's answers, asked over HTTP on this same port with the user's key
+    const links = await fetch(`${gl!.url}/app/links`, { headers: { cookie: session } })
+    expect(links.status).toBe(200)
+    const page = await links.text()
+    expect(page).toContain('My links')
+    expect(page).toContain(link.short_code)
+    // a wrong key is told so, in plain words
+    const wrong = await fetch(`${gl!.url}/app/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
+      body: new URLSearchParams({ _csrf: csrf, key: 'gl_not_a_key' }),
+    })
+    expect(wrong.status).toBe(401)
+  }, 60_000)
+
   it('stops cleanly on SIGTERM and finds everything after a restart, without a new admin key', async () => {
     expect(await gl!.stop('SIGTERM')).toBe(0)
     expect(gl!.output()).toContain('the database was closed cleanly')

@@ -5,27 +5,21 @@ import { loadConfig } from '@ghostlink/config'
 import { createRedis } from '@ghostlink/redis'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
-import { ApiClient } from './api-client.js'
 import { webApp } from './app.js'
-import { MemorySessionStore, RedisSessionStore } from './session/session-store.js'
+import { openWebDeps } from './open-web-deps.js'
 
 const config = loadConfig()
 // the edge's X-Forwarded-Proto tells whether the browser used https (Secure cookies)
 const app = Fastify({ logger: { level: config.LOG_LEVEL }, trustProxy: config.TRUSTED_PROXIES })
 const redis = config.WEB_SESSION_STORE === 'redis' ? createRedis(config.REDIS_URL, 'ghostlink-web') : undefined
-const api = new ApiClient(config.API_URL)
+const deps = openWebDeps(config, config.API_URL, redis)
 
-await app.register(webApp, {
-  api,
-  sessions: redis ? new RedisSessionStore(redis, config.REDIS_PREFIX) : new MemorySessionStore(),
-  sessionTtlSeconds: config.WEB_SESSION_TTL_SECONDS,
-  publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, ''),
-})
+await app.register(webApp, deps)
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after error')
   await app.close()
-  await api.close()
+  await deps.close()
   redis?.disconnect()
 })
 
