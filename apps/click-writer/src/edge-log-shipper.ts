@@ -191,5 +191,3 @@ export function createEdgeLogShipper(opts: EdgeLogShipperOptions) {
     position: () => (state ? { ino: state.ino, offset: state.offset, pending: state.pending !== undefined } : undefined),
   }
 }
-
-type EdgeLogShipper = ReturnType<typeof createEdgeLogShipper>

@@ -50,7 +50,7 @@ export async function syncQuarantineMap(deps: SyncQuarantineDeps): Promise<SyncR
 }
 
 async function mirrorToRedis(deps: SyncQuarantineDeps, codes: string[]): Promise<void> {
-  if (!deps.redis || deps.redis.status !== 'ready') return
+  if (deps.redis?.status !== 'ready') return
   const key = redisKeys(deps.prefix).quarantine
   try {
     const tx = deps.redis.multi().del(key)

@@ -47,7 +47,13 @@ describe('coalesced nginx reloads', () => {
 
   it('flush() runs a pending reload at once (graceful shutdown); an empty command never runs', async () => {
     let runs = 0
-    const c = createReloadCoalescer({ minIntervalMs: 60_000, run: (cmd) => (runs++, runReloadCommand(cmd)) })
+    const c = createReloadCoalescer({
+      minIntervalMs: 60_000,
+      run: (cmd) => {
+        runs++
+        return runReloadCommand(cmd)
+      },
+    })
     await c.request('true')
     await c.request('true')
     expect(runs).toBe(1)

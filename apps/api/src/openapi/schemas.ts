@@ -185,8 +185,6 @@ export const Risk = z
   .object({ url_id: z.number().int(), score: z.number(), tier: z.string(), signals: z.record(z.string(), z.unknown()), computed_at: z.string().nullable() })
   .meta({ id: 'Risk' })
 
-const Message = (extra: z.ZodRawShape = {}) => z.object({ message: z.string(), ...extra })
-
 function mapOptional<T extends Record<string, z.ZodType>>(shape: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
   return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.optional()])) as { [K in keyof T]: z.ZodOptional<T[K]> }
 }

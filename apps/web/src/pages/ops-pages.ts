@@ -6,7 +6,7 @@ import { tierBadge } from './badges.js'
 import { csrfField, layout } from './layout.js'
 import { signalList } from './link-page.js'
 
-const when = (iso: string | null) => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : 'never')
+const when = (iso: string | null) => (iso ? `${new Date(iso).toISOString().replace('T', ' ').slice(0, 19)} UTC` : 'never')
 
 export type QuarantinePageData = {
   session: SessionData

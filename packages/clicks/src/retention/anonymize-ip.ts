@@ -6,7 +6,7 @@ import { isIPv4, isIPv6 } from 'node:net'
  * no one.
  */
 export function anonymizeIp(ip: string): string {
-  if (isIPv4(ip)) return ip.slice(0, ip.lastIndexOf('.')) + '.0'
+  if (isIPv4(ip)) return `${ip.slice(0, ip.lastIndexOf('.'))}.0`
   if (!isIPv6(ip)) return ip
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
   if (mapped) return `::ffff:${anonymizeIp(mapped[1]!)}`
