@@ -1,6 +1,7 @@
 import type { Db } from '@ghostlink/db'
 import type { ClickBatch } from './click-record.js'
 import { insertClicks } from './insert-clicks.js'
+import { foldSettled } from './stats/fold-click-stats.js'
 
 export type FallbackBufferOptions = {
   db: Db
@@ -79,7 +80,10 @@ export function createFallbackBuffer(opts: FallbackBufferOptions) {
       timer = setInterval(() => void flush(), opts.intervalMs)
       timer.unref()
     },
-    /** Stops the timer and keeps flushing until empty or `deadlineMs` passes (Postgres down at shutdown). */
+    /**
+     * Stops the timer and keeps flushing until empty or `deadlineMs` passes (Postgres down at shutdown); then waits for
+     * a statistics fold still running.
+     */
     async close(deadlineMs = 8_000): Promise<void> {
       clearInterval(timer)
       const until = Date.now() + deadlineMs
@@ -88,6 +92,7 @@ export function createFallbackBuffer(opts: FallbackBufferOptions) {
         await new Promise((r) => setTimeout(r, 200))
         await flush()
       }
+      await foldSettled(opts.db)
     },
   }
 }

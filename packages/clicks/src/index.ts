@@ -2,6 +2,7 @@ export { CLICK_WRITER_GROUP, createClickPipeline, createClickWriters, type Click
 export { Click, ClickRecordSchema, ClickStatus, type ClickBatch, type ClickRecord } from './click-record.js'
 export { encodeClickBatch, decodeClickBatch } from './click-wire.js'
 export { insertClicks, pruneClickBatches } from './insert-clicks.js'
+export { foldSettled } from './stats/fold-click-stats.js'
 export { clickBatchMarker, defineAddClicksOnce, type AddClicksOnce } from './add-once.js'
 export { EDGE_HEADERS, parseEdgeClickLine } from './edge-click-log.js'
 export { runClickRetention, type ClickRetentionOptions, type ClickRetentionReport } from './retention/run-click-retention.js'

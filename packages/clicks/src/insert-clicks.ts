@@ -1,7 +1,7 @@
 import type { Db } from '@ghostlink/db'
 import { Click, type ClickBatch, type ClickRecord } from './click-record.js'
 import { buildRollup, countedDays } from './stats/click-rollup.js'
-import { foldWhenDue } from './stats/fold-click-stats.js'
+import { startFoldWhenDue } from './stats/fold-click-stats.js'
 import { visitorSalt } from './stats/visitor-salt.js'
 import { writeRollup } from './stats/write-rollup.js'
 
@@ -10,7 +10,8 @@ export type InsertClicksOptions = {
   rollups?: boolean
   /**
    * A failed fold of the statistics (stats/fold-click-stats.ts) does not fail the insert (the clicks and their pending
-   * rollup are committed; the next fold takes them): it is reported here.
+   * rollup are committed; the next fold takes them): it is reported here. The fold runs after the insert returns
+   * (foldSettled waits for it).
    */
   onFoldError?: (err: unknown) => void
 }
@@ -21,7 +22,8 @@ export type InsertClicksOptions = {
  * harmless. A link or owner deleted since the click would fail the foreign keys (23503): the write is then retried
  * once with events of deleted links dropped and deleted owners unset, so one deleted link cannot block the pipeline.
  * The statistics rollups (packages/clicks/src/stats) are appended in the same transaction, so they count each batch
- * once too, and folded into the counters at most once a second (foldWhenDue) after the commit.
+ * once too, and folded into the counters at most once a second (startFoldWhenDue) after the commit, without waiting
+ * for the fold.
  * Returns the records written.
  */
 export async function insertClicks(db: Db, batches: ClickBatch[], opts: InsertClicksOptions = {}): Promise<number> {
@@ -34,7 +36,7 @@ export async function insertClicks(db: Db, batches: ClickBatch[], opts: InsertCl
     if ((err as { code?: string }).code !== '23503' && (err as { cause?: { code?: string } }).cause?.code !== '23503') throw err
     written = await write(db, batches, true, salts)
   }
-  if (salts) await foldWhenDue(db).catch((err) => opts.onFoldError?.(err))
+  if (salts) startFoldWhenDue(db, (err) => opts.onFoldError?.(err))
   return written
 }
 

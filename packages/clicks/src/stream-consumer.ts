@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis'
 import type { ClickBatch } from './click-record.js'
 import { decodeClickBatch } from './click-wire.js'
 import { insertClicks, pruneClickBatches } from './insert-clicks.js'
+import { foldSettled } from './stats/fold-click-stats.js'
 
 const PRUNE_EVERY_MS = 10 * 60_000
 
@@ -128,28 +129,39 @@ export function createStreamConsumer(opts: StreamConsumerOptions) {
       running = true
       loop = run()
     },
-    /** Stops reading; then, if Redis is up, drains what is left in the stream (bounded by `deadlineMs`). */
+    /**
+     * Stops reading; then, if Redis is up, drains what is left in the stream (bounded by `deadlineMs`); then waits for
+     * a statistics fold still running, so it is not cut by the connections closing.
+     */
     async close(deadlineMs = 8_000): Promise<void> {
-      running = false
-      // a blocked XREADGROUP returns within blockMs; with Redis down it would wait for a reconnect, so cut it
-      const stopped = await Promise.race([loop?.then(() => true), sleep(blockMs + 500).then(() => false)])
-      if (!stopped) {
-        r.disconnect()
-        await Promise.race([loop, sleep(500)])
-        return
-      }
-      const until = Date.now() + deadlineMs
-      readPending = true
-      while (r.status === 'ready' && Date.now() < until) {
-        try {
-          const wasPending = readPending
-          if ((await step(false)) === 0 && !wasPending) break
-        } catch (err) {
-          opts.onError(err)
-          await sleep(200)
-        }
+      try {
+        await stop(deadlineMs)
+      } finally {
+        await foldSettled(opts.db)
       }
     },
+  }
+
+  async function stop(deadlineMs: number): Promise<void> {
+    running = false
+    // a blocked XREADGROUP returns within blockMs; with Redis down it would wait for a reconnect, so cut it
+    const stopped = await Promise.race([loop?.then(() => true), sleep(blockMs + 500).then(() => false)])
+    if (!stopped) {
+      r.disconnect()
+      await Promise.race([loop, sleep(500)])
+      return
+    }
+    const until = Date.now() + deadlineMs
+    readPending = true
+    while (r.status === 'ready' && Date.now() < until) {
+      try {
+        const wasPending = readPending
+        if ((await step(false)) === 0 && !wasPending) break
+      } catch (err) {
+        opts.onError(err)
+        await sleep(200)
+      }
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto'
 import { StatsListPrefix } from '@ghostlink/db'
 import { Click, type ClickRecord, ClickStatus } from '../click-record.js'
-import { createAgentParser, createReferrerParser } from './user-agent.js'
+import { createAgentParser, createReferrerParser, type ParsedAgent } from './user-agent.js'
 
 const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
@@ -10,12 +10,24 @@ const DAY_MS = 86_400_000
 const parseAgent = createAgentParser()
 const referrerHost = createReferrerParser()
 
-/** A batch's contribution to the rollup tables, one array per column (sent to Postgres as unnest parameters). */
+/**
+ * A batch's contribution to click_stats_pending: one row per link and hour, one array per column (sent to Postgres as
+ * unnest parameters). Each row's list keys are joined by LIST_KEY_SEPARATOR and its counts and visitor hashes are
+ * array literals (`{1,2}`), so a row's arrays travel as one text each: Postgres splits them without parsing jsonb.
+ */
 export type ClickRollup = {
-  hourly: { url: number[]; hour: number[]; clicks: number[]; humans: number[]; bots: number[] }
-  lists: { url: number[]; day: string[]; counts: string[] }
-  visitors: { url: number[]; day: string[]; visitor: string[] }
+  url: number[]
+  hour: number[]
+  clicks: number[]
+  humans: number[]
+  bots: number[]
+  keys: string[]
+  counts: string[]
+  visitors: string[]
 }
+
+/** Between a row's list keys (write-rollup.ts splits on it); removed from the values, where it never occurs in practice. */
+export const LIST_KEY_SEPARATOR = '\x1f'
 
 export const dayOf = (at: number) => new Date(Math.floor(at / DAY_MS) * DAY_MS).toISOString().slice(0, 10)
 
@@ -29,101 +41,105 @@ export function countedDays(now = Date.now()): string[] {
 }
 
 /**
- * 64 bits of SHA-256 over the day's salt (hex), the IP and the user agent: a visitor of one link on one day, as a
+ * 64 bits of SHA-256 over the day's salt (hex), the IP and the user agent (`client`: `IP\nuser agent`): a visitor of one link on one day, as a
  * signed int8. The one-shot hash of one string is several times cheaper than a Hash object per click.
  */
-function visitorHash(salt: string, ip: string, ua: string | null): string {
-  const h = hash('sha256', `${salt}\n${ip}\n${ua ?? ''}`, 'hex')
+function visitorHash(salt: string, client: string): string {
+  const h = hash('sha256', `${salt}\n${client}`, 'hex')
   return BigInt.asIntN(64, BigInt(`0x${h.slice(0, 16)}`)).toString()
 }
 
-/** Per link and day: clicks by list key (StatsListPrefix and the value, cut to 255 characters). */
-type ListRows = Map<string, { url: number; day: string; counts: Record<string, number> }>
+/** Clicks by list key of one link and hour, and its human visitors (hashes) of the batch. */
+type Row = {
+  url: number
+  hour: number
+  clicks: number
+  humans: number
+  bots: number
+  agents: Map<ParsedAgent, number>
+  referrers: Map<string, number>
+  visitors: string[]
+}
 
-function addToList(lists: ListRows, url: number, day: string, prefix: string, value: string, n: number): void {
-  const rowKey = `${url}|${day}`
-  let row = lists.get(rowKey)
-  if (!row) {
-    row = { url, day, counts: Object.create(null) as Record<string, number> }
-    lists.set(rowKey, row)
-  }
-  const key = prefix + value.slice(0, 255)
-  row.counts[key] = (row.counts[key] ?? 0) + n
+const listKey = (prefix: string, value: string) => {
+  const v = value.length > 255 ? value.slice(0, 255) : value
+  return prefix + (v.includes(LIST_KEY_SEPARATOR) ? v.replaceAll(LIST_KEY_SEPARATOR, ' ') : v)
 }
 
 /**
- * Aggregates the redirects (302 with a link) of a batch: per link and hour clicks, humans and bots; per link and day
- * clicks by referrer host, browser, OS and device type (list keys, StatsListPrefix); and the distinct human visitors per link and day (for the
- * days in `salts`). Nothing of the IP leaves this function but the salted hash.
+ * Aggregates the redirects (302 with a link) of a batch per link and hour: clicks, humans and bots (isbot); clicks by
+ * referrer host, browser, OS and device type (list keys, StatsListPrefix); and the distinct human visitors per link
+ * and day (for the days in `salts`; each in the row of its first hour). Nothing of the IP leaves this function but the
+ * salted hash. One pass over the records with a map lookup per user agent and referrer (both parsers cache); the
+ * four list keys are only named per distinct agent of a row at the end.
  */
 export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>): ClickRollup {
-  const saltHex = new Map([...salts].map(([day, salt]) => [day, salt.toString('hex')]))
-  // first pass: count each (link, hour, user agent, referrer) once, and each human (link, day, IP, user agent) once:
-  // a batch repeats these far more than it repeats whole records, so the parsing, hashing and keying below run per
-  // distinct combination, not per click
-  const combos = new Map<string, { url: number; hour: number; ua: string | null; ref: string | null; n: number }>()
-  const seen = new Map<string, { url: number; dayNo: number; ip: string; ua: string | null }>()
+  const rowsByHour = new Map<number, Map<number, Row>>()
+  const rows: Row[] = []
+  // per day: the hash of each (IP, user agent), and the (link, hash) pairs already taken
+  const hashes = new Map<number, { salt: string | undefined; byClient: Map<string, string>; taken: Set<string> }>()
   for (const r of records) {
     const url = r[Click.urlId]
     if (r[Click.status] !== ClickStatus.redirected || url === null) continue
     const hour = Math.floor(r[Click.at] / HOUR_MS) * HOUR_MS
+    let byUrl = rowsByHour.get(hour)
+    if (!byUrl) {
+      byUrl = new Map()
+      rowsByHour.set(hour, byUrl)
+    }
+    let row = byUrl.get(url)
+    if (!row) {
+      row = { url, hour, clicks: 0, humans: 0, bots: 0, agents: new Map(), referrers: new Map(), visitors: [] }
+      byUrl.set(url, row)
+      rows.push(row)
+    }
     const ua = r[Click.ua]
-    const ref = r[Click.referrer]
-    const ck = `${url}\0${hour}\0${ua}\0${ref}`
-    const c = combos.get(ck)
-    if (c) c.n++
-    else combos.set(ck, { url, hour, ua, ref, n: 1 })
-    const vk = `${url}\0${Math.floor(hour / DAY_MS)}\0${r[Click.ip]}\0${ua}`
-    if (!seen.has(vk)) seen.set(vk, { url, dayNo: Math.floor(hour / DAY_MS), ip: r[Click.ip], ua })
+    const agent = parseAgent(ua)
+    row.clicks++
+    if (agent.bot) row.bots++
+    else row.humans++
+    row.agents.set(agent, (row.agents.get(agent) ?? 0) + 1)
+    const ref = referrerHost(r[Click.referrer])
+    row.referrers.set(ref, (row.referrers.get(ref) ?? 0) + 1)
+    if (agent.bot) continue
+    const dayNo = Math.floor(hour / DAY_MS)
+    let day = hashes.get(dayNo)
+    if (!day) {
+      day = { salt: salts.get(dayOf(hour))?.toString('hex'), byClient: new Map(), taken: new Set() }
+      hashes.set(dayNo, day)
+    }
+    if (day.salt === undefined) continue
+    const client = `${r[Click.ip]}\n${ua ?? ''}`
+    let visitor = day.byClient.get(client)
+    if (visitor === undefined) {
+      visitor = visitorHash(day.salt, client)
+      day.byClient.set(client, visitor)
+    }
+    const taken = `${url} ${visitor}`
+    if (!day.taken.has(taken)) {
+      day.taken.add(taken)
+      row.visitors.push(visitor)
+    }
   }
 
-  const days = new Map<number, string>()
-  const dayName = (dayNo: number) => {
-    let day = days.get(dayNo)
-    if (day === undefined) {
-      day = dayOf(dayNo * DAY_MS)
-      days.set(dayNo, day)
+  const out: ClickRollup = { url: [], hour: [], clicks: [], humans: [], bots: [], keys: [], counts: [], visitors: [] }
+  for (const row of rows) {
+    const lists = new Map<string, number>()
+    const add = (key: string, n: number) => lists.set(key, (lists.get(key) ?? 0) + n)
+    for (const [host, n] of row.referrers) add(listKey(StatsListPrefix.referrer, host), n)
+    for (const [agent, n] of row.agents) {
+      add(listKey(StatsListPrefix.browser, agent.browser), n)
+      add(listKey(StatsListPrefix.os, agent.os), n)
+      add(listKey(StatsListPrefix.device, agent.device), n)
     }
-    return day
+    out.url.push(row.url)
+    out.hour.push(row.hour)
+    out.clicks.push(row.clicks)
+    out.humans.push(row.humans)
+    out.bots.push(row.bots)
+    out.keys.push([...lists.keys()].join(LIST_KEY_SEPARATOR))
+    out.counts.push(`{${[...lists.values()].join(',')}}`)
+    out.visitors.push(`{${row.visitors.join(',')}}`)
   }
-  const hourly = new Map<string, [number, number, number, number, number]>()
-  const lists: ListRows = new Map()
-  for (const { url, hour, ua, ref, n } of combos.values()) {
-    const agent = parseAgent(ua)
-    const hk = `${url}|${hour}`
-    const h = hourly.get(hk)
-    if (h) {
-      h[2] += n
-      h[agent.bot ? 4 : 3] += n
-    } else hourly.set(hk, [url, hour, n, agent.bot ? 0 : n, agent.bot ? n : 0])
-    const day = dayName(Math.floor(hour / DAY_MS))
-    addToList(lists, url, day, StatsListPrefix.referrer, referrerHost(ref), n)
-    addToList(lists, url, day, StatsListPrefix.browser, agent.browser, n)
-    addToList(lists, url, day, StatsListPrefix.os, agent.os, n)
-    addToList(lists, url, day, StatsListPrefix.device, agent.device, n)
-  }
-  const visitors = new Map<string, [number, string, string]>()
-  for (const { url, dayNo, ip, ua } of seen.values()) {
-    const day = dayName(dayNo)
-    const salt = saltHex.get(day)
-    if (!salt || parseAgent(ua).bot) continue
-    const visitor = visitorHash(salt, ip, ua)
-    visitors.set(`${url}|${day}|${visitor}`, [url, day, visitor])
-  }
-  const cols = <T extends unknown[]>(rows: Iterable<T>, n: number) => {
-    const out = Array.from({ length: n }, () => [] as unknown[])
-    for (const row of rows) for (let i = 0; i < n; i++) out[i]!.push(row[i])
-    return out
-  }
-  const [hu, hh, hc, hhu, hb] = cols(hourly.values(), 5)
-  const [lu, ld, lc] = cols(
-    Array.from(lists.values(), (l) => [l.url, l.day, JSON.stringify(l.counts)]),
-    3,
-  )
-  const [vu, vd, vv] = cols(visitors.values(), 3)
-  return {
-    hourly: { url: hu as number[], hour: hh as number[], clicks: hc as number[], humans: hhu as number[], bots: hb as number[] },
-    lists: { url: lu as number[], day: ld as string[], counts: lc as string[] },
-    visitors: { url: vu as number[], day: vd as string[], visitor: vv as string[] },
-  }
+  return out
 }

@@ -3,17 +3,17 @@ import type { Db } from '@ghostlink/db'
 /** At most one fold per this interval per database handle; what arrives in between waits, merged with the next. */
 const FOLD_EVERY_MS = 1_000
 /**
- * The pending tables are emptied every second, leaving their rows dead; autovacuum visits a table at most once a
- * minute, and every fold and every statistics answer scans them, so the folder vacuums them this often.
+ * The pending table is emptied every second, leaving its rows dead; autovacuum visits a table at most once a minute,
+ * and every fold and every statistics answer scans it, so the folder vacuums it this often.
  */
 const VACUUM_EVERY_MS = 10_000
 /** Advisory lock key: one fold at a time across all writers (a second one would only wait for the first's keys). */
 const FOLD_LOCK = 150_405
 
 /**
- * Moves the pending rollup rows (appended by the click transactions, write-rollup.ts) into the counters, in one
- * transaction that deletes exactly what it applies, so every pending row counts once, whenever and wherever the fold
- * runs. One fold merges the batches of many transactions: a link clicked in each of them costs one upsert per hour
+ * Moves the pending rollup rows (appended by the click transactions, write-rollup.ts: a row per link and hour with its
+ * list counts and visitor hashes as arrays) into the counters, in one transaction that deletes exactly what it applies, so
+ * every pending row counts once, whenever and wherever the fold runs. One fold merges the batches of many transactions: a link clicked in each of them costs one upsert per hour
  * and day, not one per batch. It also keeps the all-links rows (GET /stats), which no click transaction touches,
  * and decides which visitor hashes are new (`on conflict do nothing returning`). Rows of links deleted since their
  * clicks are dropped. Returns false when another fold holds the lock (its next round takes our rows).
@@ -26,24 +26,22 @@ export async function foldClickStats(db: Db): Promise<boolean> {
     // which takes seconds for a statement that runs in milliseconds
     await tx`set local jit = off`
     await tx`
-      with ph as (
-        delete from click_stats_pending_hourly returning url_id, hour, clicks, humans, bots
-      ), pl as (
-        delete from click_stats_pending_lists returning url_id, day, counts
-      ), pv as (
-        delete from click_stats_pending_visitors returning url_id, day, visitor
+      with p as (
+        delete from click_stats_pending returning url_id, hour, clicks, humans, bots, keys, counts, visitors
       ), live as (
-        -- every list and visitor row has an hourly row of the same link (they come from the same clicks)
-        select id from urls where id in (select url_id from ph)
+        select p.* from p where exists (select 1 from urls where id = p.url_id)
       ), h as (
-        select ph.url_id, ph.hour, sum(ph.clicks)::int as clicks, sum(ph.humans)::int as humans, sum(ph.bots)::int as bots
-        from ph join live on live.id = ph.url_id group by 1, 2
+        -- rows with no clicks (lists and visitors moved over by migration 0006) add no hourly row
+        select url_id, hour, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots
+        from live group by 1, 2 having sum(clicks) > 0
       ), l as (
-        select pl.url_id, pl.day, e.key, sum(e.value::int)::int as clicks
-        from pl join live on live.id = pl.url_id, jsonb_each(pl.counts) e group by 1, 2, 3
+        select live.url_id, live.hour::date as day, x.key, sum(x.n)::int as clicks
+        from live, unnest(live.keys, live.counts) as x(key, n) group by 1, 2, 3
       ), seen as (
+        -- a hash repeated in the set conflicts with its first copy (do nothing needs no distinct); sorted, the inserts
+        -- walk the key in order
         insert into click_visitor_hashes (url_id, day, visitor)
-        select distinct pv.url_id, pv.day, pv.visitor from pv join live on live.id = pv.url_id
+        select live.url_id, live.hour::date, v.visitor from live, unnest(live.visitors) as v(visitor)
         order by 1, 2, 3
         on conflict do nothing
         returning url_id, day
@@ -86,27 +84,39 @@ export async function foldClickStats(db: Db): Promise<boolean> {
   })
 }
 
-const lastFold = new WeakMap<Db, { at: number; vacuumedAt: number; running: boolean }>()
+const folds = new WeakMap<Db, { at: number; vacuumedAt: number; running: Promise<void> | undefined }>()
 
 /**
- * Folds when the last fold of this handle is FOLD_EVERY_MS old and none is running in this process; otherwise returns
- * at once. Called by the click writer after each insert, so the fold's cost is paid where the clicks are written
- * and is spread over the batches of the interval.
+ * Starts a fold when the last fold of this handle is FOLD_EVERY_MS old and none is running in this process; returns at
+ * once either way, without waiting for the fold: the writer goes on with its next batch while the fold runs on another
+ * connection of the pool (on a one-connection pool, the embedded database, the next batch queues behind it). Called by
+ * the click writer after each insert, so the fold's cost is paid where the clicks are written and is spread over the
+ * batches of the interval. A failed fold is reported to `onError`; its rows wait for the next.
  */
-export async function foldWhenDue(db: Db, now = Date.now()): Promise<void> {
-  const state = lastFold.get(db) ?? { at: 0, vacuumedAt: now, running: false }
-  lastFold.set(db, state)
+export function startFoldWhenDue(db: Db, onError: (err: unknown) => void, now = Date.now()): void {
+  const state = folds.get(db) ?? { at: 0, vacuumedAt: now, running: undefined }
+  folds.set(db, state)
   if (state.running || now - state.at < FOLD_EVERY_MS) return
-  state.running = true
   state.at = now
-  try {
+  state.running = (async () => {
     await foldClickStats(db)
     if (now - state.vacuumedAt >= VACUUM_EVERY_MS) {
       state.vacuumedAt = now
       // skip_locked: another writer vacuuming the same table is enough
-      await db.$client`vacuum (skip_locked) click_stats_pending_hourly, click_stats_pending_lists, click_stats_pending_visitors`
+      await db.$client`vacuum (skip_locked) click_stats_pending`
     }
-  } finally {
-    state.running = false
-  }
+  })()
+    .catch(onError)
+    .finally(() => {
+      state.running = undefined
+    })
+}
+
+/**
+ * Resolves when the fold this handle has running, if any, has finished (it never rejects: errors went to `onError`).
+ * The click writer's close() waits for it before its connections close; the bench, so that a fold counts in the slice
+ * that started it.
+ */
+export function foldSettled(db: Db): Promise<void> {
+  return folds.get(db)?.running ?? Promise.resolve()
 }

@@ -1,4 +1,4 @@
-import { bigint, customType, date, index, integer, jsonb, pgTable, primaryKey, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 import { urls } from './urls.js'
 
 /**
@@ -70,30 +70,24 @@ export const clickStatsAllDays = pgTable('click_stats_all_days', {
 })
 
 /**
- * What the click transaction writes: a batch's aggregate, appended (no key, no index, no conflict check, so no row
- * lock shared with another writer), folded into the tables above by foldClickStats (packages/clicks/src/stats) in a
- * transaction that deletes what it applies. The statistics read these rows too, so an answer never lags the clicks.
+ * What the click transaction writes: a batch's aggregate, one row per link and hour, appended (no key, no index, no
+ * conflict check, so no row lock shared with another writer), folded into the tables above by foldClickStats
+ * (packages/clicks/src/stats) in a transaction that deletes what it applies. The statistics read these rows too, so
+ * an answer never lags the clicks. The hour's list counts travel as two parallel arrays (`keys` as in
+ * click_stats_days.lists, `counts`) and the visitor hashes of its human clicks as a third: one row per link and hour
+ * instead of a row per table, and arrays that Postgres unnests without parsing jsonb
+ * (decisions/2026-11-27-click-stats.md, "One pending row per link and hour").
  */
-export const clickStatsPendingHourly = pgTable('click_stats_pending_hourly', {
+export const clickStatsPending = pgTable('click_stats_pending', {
   url_id: integer('url_id').notNull(),
   hour: timestamp('hour').notNull(),
   clicks: integer('clicks').notNull(),
   humans: integer('humans').notNull(),
   bots: integer('bots').notNull(),
-})
-
-/** A batch's list counts of one link and day, as in click_stats_days.lists. */
-export const clickStatsPendingLists = pgTable('click_stats_pending_lists', {
-  url_id: integer('url_id').notNull(),
-  day: date('day', { mode: 'string' }).notNull(),
-  counts: jsonb('counts').$type<Record<string, number>>().notNull(),
-})
-
-/** Visitor hashes of human clicks, not yet checked against click_visitor_hashes. */
-export const clickStatsPendingVisitors = pgTable('click_stats_pending_visitors', {
-  url_id: integer('url_id').notNull(),
-  day: date('day', { mode: 'string' }).notNull(),
-  visitor: bigint('visitor', { mode: 'bigint' }).notNull(),
+  keys: text('keys').array().notNull(),
+  counts: integer('counts').array().notNull(),
+  /** Not yet checked against click_visitor_hashes; a hash may repeat in other rows (the fold keeps one). */
+  visitors: bigint('visitors', { mode: 'bigint' }).array().notNull(),
 })
 
 /**

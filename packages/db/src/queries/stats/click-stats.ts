@@ -76,7 +76,8 @@ function scopeFilter(sql: Sql, scope: Scope, table: string) {
  * One statement (so one snapshot: a fold that commits meanwhile is seen either not at all or whole) of rows by kind:
  * `d` the day rows (counts and visitors; the series when it is by the day), `l` the list counts summed over the days'
  * objects and the pending ones, `h` the hourly rows when the series is by the hour, and the pending rows not folded
- * yet: `ph` their hours, `pv` their visitors that are new (neither folded nor repeated). The lists are summed in SQL:
+ * yet (click_stats_pending, a row per link and hour): `ph` their hours, `l` their list counts, `pv` their visitors that
+ * are new (neither folded nor repeated). The lists are summed in SQL:
  * sending 30 objects of a few hundred keys and parsing them here costs more, most of all with answers in parallel.
  */
 async function stats(sql: Sql, scope: Scope, range: StatsRange): Promise<ClickStatsBody> {
@@ -107,16 +108,16 @@ async function stats(sql: Sql, scope: Scope, range: StatsRange): Promise<ClickSt
     ${hours}
     union all
     select 'ph', extract(epoch from p.hour)::float8 * 1000, null, sum(p.clicks)::float8, sum(p.humans)::float8, sum(p.bots)::float8, 0
-    from click_stats_pending_hourly p where p.hour >= ${from} and p.hour < ${to} ${live('p')} group by p.hour
+    from click_stats_pending p where p.hour >= ${from} and p.hour < ${to} ${live('p')} group by p.hour
     union all
-    select 'l', null, e.key, sum(e.value::float8), 0, 0, 0
-    from click_stats_pending_lists p, jsonb_each(p.counts) e
-    where p.day >= ${firstDay}::date and p.day < ${endDay}::date ${live('p')} group by e.key
+    select 'l', null, x.key, sum(x.n::float8), 0, 0, 0
+    from click_stats_pending p, unnest(p.keys, p.counts) as x(key, n)
+    where p.hour >= ${firstDay}::date and p.hour < ${endDay}::date ${live('p')} group by x.key
     union all
     select 'pv', null, null, 0, 0, 0, count(*)::float8 from (
-      select distinct p.url_id, p.day, p.visitor from click_stats_pending_visitors p
-      where p.day >= ${firstDay}::date and p.day < ${endDay}::date ${live('p')}
-        and not exists (select 1 from click_visitor_hashes v where v.url_id = p.url_id and v.day = p.day and v.visitor = p.visitor)
+      select distinct p.url_id, p.hour::date as day, v.visitor from click_stats_pending p, unnest(p.visitors) as v(visitor)
+      where p.hour >= ${firstDay}::date and p.hour < ${endDay}::date ${live('p')}
+        and not exists (select 1 from click_visitor_hashes h where h.url_id = p.url_id and h.day = p.hour::date and h.visitor = v.visitor)
     ) x`
 
   const byTime = new Map<number, { clicks: number; humans: number; bots: number }>()
@@ -203,8 +204,8 @@ async function topLinks(sql: Sql, scope: 'all' | { user: number }, range: StatsR
       where ((h.hour >= ${utc(sql, range.from)} and h.hour < ${utc(sql, headTo)}) or (h.hour >= ${utc(sql, tailFrom)} and h.hour < ${utc(sql, range.to)}))
         ${scopeFilter(sql, scope, 'h')}
       union all
-      select p.url_id, p.clicks from click_stats_pending_hourly p
-      where p.hour >= ${utc(sql, range.from)} and p.hour < ${utc(sql, range.to)} ${scopeFilter(sql, scope, 'p')}
+      select p.url_id, p.clicks from click_stats_pending p
+      where p.clicks > 0 and p.hour >= ${utc(sql, range.from)} and p.hour < ${utc(sql, range.to)} ${scopeFilter(sql, scope, 'p')}
     ) x join urls u on u.id = x.url_id
     group by x.url_id, u.short_code
     order by clicks desc, x.url_id

@@ -1,0 +1,169 @@
+// node --conditions=development --import tsx bench/stats/profile.ts [--calls 120] [--per 15] [--clicks 500000] [--keep]
+// Where the rollups' CPU goes: one connection, the bench's traffic (4 x 250 records per call), timed apart:
+// the plain click insert, buildRollup, the append (writeRollup, in a transaction of its own here) and the fold of
+// `per` calls' appends (15: about a second of the bench's drain). --keep leaves the database with a fold's worth of
+// pending rows for EXPLAIN by hand (drop it afterwards).
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { type ClickBatch, type ClickRecord, insertClicks } from '@ghostlink/clicks'
+import { closeDb, createDb } from '@ghostlink/db'
+import { createTestDatabase, seededRandom } from '@ghostlink/testing'
+import { buildRollup, countedDays } from '../../packages/clicks/src/stats/click-rollup.js'
+import { foldClickStats } from '../../packages/clicks/src/stats/fold-click-stats.js'
+import { visitorSalt } from '../../packages/clicks/src/stats/visitor-salt.js'
+import { writeRollup } from '../../packages/clicks/src/stats/write-rollup.js'
+
+const { values } = parseArgs({
+  options: { calls: { type: 'string', default: '120' }, per: { type: 'string', default: '15' }, keep: { type: 'boolean', default: false }, clicks: { type: 'string', default: '500000' } },
+})
+const CALLS = Number(values.calls)
+const PER_FOLD = Number(values.per)
+const random = seededRandom(15)
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
+const tdb = await createTestDatabase()
+// one connection: its backend's CPU is read from /proc
+const db = createDb(tdb.url, 1)
+const sql = db.$client
+const DAY = 86_400_000
+try {
+  await sql`insert into users (username, email) values ('bench', 'bench@example.com')`
+  await sql`insert into urls (user_id, short_code, original_url)
+    select case when g <= 10 then 1 end, 'st' || g, 'https://example.com/' || g from generate_series(1, 1000) g`
+  const CLICKS = Number(values.clicks)
+  const DAYS = 90
+  const today = Math.floor(Date.now() / DAY) * DAY
+  const start = today + DAY - DAYS * DAY
+  // the hot link's day rows with the bench's lists (300 referrers, 25 browsers, 12 OS, 5 devices); others small
+  await sql`
+    with days as (select d, (to_timestamp(${start / 1000} + d * 86400) at time zone 'UTC')::date as day from generate_series(0, ${DAYS - 1}) d),
+    dims(k, p, n) as (values (1, 'r:', 300), (2, 'b:', 25), (3, 'o:', 12), (4, 'd:', 5)),
+    vals as (select k, p, i, (1.0 / i) / sum(1.0 / i) over (partition by k) as share from dims, generate_series(1, n) i),
+    lists as (
+      select jsonb_object_agg(p || case k when 1 then 'host' || i || '.example' when 2 then 'Browser ' || i when 3 then 'OS ' || i else 'device' || i end,
+        greatest(1, (${CLICKS / DAYS} * share)::int)) as lists from vals
+    )
+    insert into click_stats_days (url_id, day, clicks, humans, bots, visitors, lists)
+    select 1, days.day, 1000, 880, 120, 400, (select lists from lists) from days`
+  await sql`insert into click_stats_hourly (url_id, hour, clicks, humans, bots)
+    select u, to_timestamp(${start / 1000} + g * 3600) at time zone 'UTC', 1, 1, 0
+    from generate_series(1, 1000) u, generate_series(0, ${DAYS * 24 - 1}) g`
+  await sql`insert into click_stats_days (url_id, day, clicks, humans, bots, visitors, lists)
+    select u, (to_timestamp(${start / 1000} + d * 86400) at time zone 'UTC')::date, 24, 24, 0, 1, '{"r:v1": 24, "b:v1": 24, "o:v1": 24, "d:v1": 24}'
+    from generate_series(2, 1000) u, generate_series(0, ${DAYS - 1}) d`
+  await sql`vacuum analyze`
+
+  const UAS = [
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+    'Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0',
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
+    'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+    'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
+    'curl/8.5.0',
+    'python-requests/2.32.3',
+  ]
+  const REFERRERS = [null, null, null, 'https://www.google.com/', 'https://t.co/x', 'https://news.ycombinator.com/item?id=1', 'https://www.reddit.com/r/x/']
+  const clients = Array.from({ length: 20_000 }, () => `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`)
+  const cdf: number[] = []
+  const harmonic = Array.from({ length: 1000 }, (_, i) => 1 / (i + 1))
+  const sum = harmonic.reduce((a, b) => a + b)
+  let total = 0
+  for (const h of harmonic) {
+    total += h / sum
+    cdf.push(total)
+  }
+  const zipf = () => {
+    const r = random()
+    let lo = 0
+    let hi = cdf.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (cdf[mid]! < r) lo = mid + 1
+      else hi = mid
+    }
+    return lo + 1
+  }
+  let seq = 0
+  const call = (): ClickBatch[] =>
+    Array.from({ length: 4 }, () => {
+      const records: ClickRecord[] = Array.from({ length: 250 }, (): ClickRecord => {
+        const status = random() < 0.9 ? 302 : 404
+        const link = zipf()
+        return [Date.now(), `st${link}`, status, pick(clients), pick(UAS), status === 302 ? pick(REFERRERS) : null, status === 302 ? link : null, status === 302 && link <= 10 ? 1 : null]
+      })
+      return { id: `p:${seq++}`, records }
+    })
+
+  const [backend] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
+  const pid = backend!.pid
+  const pgTicks = () => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(f[11]) + Number(f[12])) * 10
+  }
+  const salts = new Map(await Promise.all(countedDays().map(async (d) => [d, await visitorSalt(db, d)] as const)))
+  type Acc = { wall: number; pg: number; node: number; n: number }
+  const acc = (): Acc => ({ wall: 0, pg: 0, node: 0, n: 0 })
+  const measure = async <T>(a: Acc, f: () => Promise<T> | T): Promise<T> => {
+    const p0 = pgTicks()
+    const c0 = process.cpuUsage()
+    const t0 = performance.now()
+    const r = await f()
+    a.wall += performance.now() - t0
+    const c = process.cpuUsage(c0)
+    a.node += (c.user + c.system) / 1000
+    a.pg += pgTicks() - p0
+    a.n++
+    return r
+  }
+  const plain = acc()
+  const build = acc()
+  const append = acc()
+  const fold = acc()
+  let records = 0
+  // warm-up: today's day rows exist, caches and prepared statements
+  for (let i = 0; i < 30; i++) {
+    const b = call()
+    await insertClicks(db, b, { rollups: false })
+    await sql.begin((tx) => writeRollup(tx, buildRollup(b.flatMap((x) => x.records), salts)))
+  }
+  await foldClickStats(db)
+  const sizes = { hourly: 0, lists: 0, visitors: 0, listKeys: 0 }
+  for (let i = 1; i <= CALLS; i++) {
+    const b = call()
+    const recs = b.flatMap((x) => x.records)
+    records += recs.length
+    await measure(plain, () => insertClicks(db, b, { rollups: false }))
+    const r = await measure(build, () => buildRollup(recs, salts))
+    sizes.hourly += r.url.length
+    sizes.lists += r.url.length
+    sizes.visitors += r.visitors.reduce((n, v) => n + (v === '{}' ? 0 : v.split(',').length), 0)
+    sizes.listKeys += r.counts.reduce((n, c) => n + c.split(',').length, 0)
+    await measure(append, () => sql.begin((tx) => writeRollup(tx, r)))
+    if (i % PER_FOLD === 0) {
+      await measure(fold, () => foldClickStats(db))
+    }
+  }
+  const per1000 = (a: Acc) => `wall ${((a.wall / records) * 1000).toFixed(1)} ms, Postgres CPU ${((a.pg / records) * 1000).toFixed(1)} ms, node CPU ${((a.node / records) * 1000).toFixed(1)} ms`
+  console.log(`${records} records in ${CALLS} calls of 4 x 250, a fold every ${PER_FOLD} calls; per call: ${(sizes.hourly / CALLS).toFixed(0)} hourly rows, ${(sizes.lists / CALLS).toFixed(0)} list rows (${(sizes.listKeys / CALLS).toFixed(0)} keys), ${(sizes.visitors / CALLS).toFixed(0)} visitor hashes`)
+  console.log(`per 1000 records:`)
+  console.log(`  plain insert:  ${per1000(plain)}`)
+  console.log(`  buildRollup:   ${per1000(build)}`)
+  console.log(`  append:        ${per1000(append)}`)
+  console.log(`  fold:          ${per1000(fold)} (${(fold.wall / fold.n).toFixed(1)} ms per fold)`)
+  if (values.keep) {
+    // a second's appends left pending, for experiments by hand (psql)
+    for (let i = 0; i < PER_FOLD; i++) {
+      const b = call()
+      await insertClicks(db, b, { rollups: false })
+      await sql.begin((tx) => writeRollup(tx, buildRollup(b.flatMap((x) => x.records), salts)))
+    }
+    console.log(`kept: ${tdb.name}`)
+  }
+  const [t] = await sql<{ days: string; hashes: string }[]>`select pg_size_pretty(pg_total_relation_size('click_stats_days')) as days, pg_size_pretty(pg_total_relation_size('click_visitor_hashes')) as hashes`
+  console.log(`  sizes: click_stats_days ${t!.days}, click_visitor_hashes ${t!.hashes}`)
+} finally {
+  await closeDb(db)
+  if (!values.keep) await tdb.drop()
+}
