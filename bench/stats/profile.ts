@@ -8,10 +8,7 @@ import { parseArgs } from 'node:util'
 import { type ClickBatch, type ClickRecord, insertClicks } from '@ghostlink/clicks'
 import { closeDb, createDb } from '@ghostlink/db'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
-import { buildRollup, countedDays } from '../../packages/clicks/src/stats/click-rollup.js'
-import { foldClickStats } from '../../packages/clicks/src/stats/fold-click-stats.js'
-import { visitorSalt } from '../../packages/clicks/src/stats/visitor-salt.js'
-import { writeRollup } from '../../packages/clicks/src/stats/write-rollup.js'
+import { buildRollup, countedDays, foldClickStats, visitorSalt, writeRollup } from '@ghostlink/clicks/stats-parts'
 
 const { values } = parseArgs({
   options: { calls: { type: 'string', default: '120' }, per: { type: 'string', default: '15' }, keep: { type: 'boolean', default: false }, clicks: { type: 'string', default: '500000' } },
