@@ -14,6 +14,11 @@ export type TestApp = {
   redis: Redis | undefined
   prefix: string
   databaseUrl: string
+  /**
+   * The paths this target's front door refuses itself, before the API (the one-process edge, like nginx, refuses
+   * /metrics); the API alone refuses none. Tests of what the API answers expect a 404 there.
+   */
+  hides?: (path: string) => boolean
   close: () => Promise<void>
 }
 

@@ -8,6 +8,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 import { inject as lightMyRequest, type InjectOptions } from 'light-my-request'
 import { pino } from 'pino'
 import { inject } from 'vitest'
+import { edgeTarget } from '../../src/edge-route.js'
 import { composeOneProcess } from '../../src/one-process.js'
 
 type Options = { env?: Record<string, string>; replicaOf?: unknown; onRoute?: (route: RouteOptions) => void }
@@ -37,6 +38,7 @@ async function oneProcessTarget(opts: Options) {
     redis: undefined,
     prefix: config.REDIS_PREFIX,
     databaseUrl: pg.url,
+    hides: (path: string) => edgeTarget(path) === 'metrics',
     close: async () => {
       await one.close()
       await closeDb(db)
