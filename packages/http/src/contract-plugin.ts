@@ -40,9 +40,14 @@ export const contractPlugin = fp(
       done()
     })
 
-    app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: 'Not found', code: 404 }))
+    // every error answer is JSON and says so firmly: a browser never sniffs it as a page (the API adds this and
+    // more to every answer, @fastify/helmet; the redirect tier's 404 and 410 get it here, its 302s stay lean)
+    app.setNotFoundHandler(async (_req, reply) =>
+      reply.code(404).header('x-content-type-options', 'nosniff').send({ error: 'Not found', code: 404 }),
+    )
 
     app.setErrorHandler(async (err: FastifyError | HttpError, req, reply) => {
+      reply.header('x-content-type-options', 'nosniff')
       if (err instanceof HttpError) {
         reply.headers(err.headers)
         return reply.code(err.status).send(err.withCode ? { error: err.message, code: err.status } : { error: err.message })
@@ -78,7 +83,7 @@ export function addMethodNotAllowed(app: FastifyInstance, paths: Map<string, Set
       method: missing,
       url,
       config: { methodNotAllowed: true },
-      handler: async (_req, reply) => reply.code(405).send({ error: 'Method not allowed', code: 405 }),
+      handler: async (_req, reply) => reply.code(405).header('x-content-type-options', 'nosniff').send({ error: 'Method not allowed', code: 405 }),
     })
   }
 }

@@ -85,4 +85,13 @@ describe('contractPlugin', () => {
     expect([nf.statusCode, nf.json(), nf.headers['x-ghostlink-version']]).toEqual([404, { error: 'Not found', code: 404 }, 'v7'])
     expect([na.statusCode, na.json()]).toEqual([405, { error: 'Method not allowed', code: 405 }])
   })
+
+  it('marks every error answer nosniff, whatever the status', async () => {
+    for (const url of ['/nope', '/teapot', '/boom', '/db-down']) {
+      expect((await app.inject(url)).headers['x-content-type-options'], url).toBe('nosniff')
+    }
+    const tooLarge = await app.inject({ method: 'POST', url: '/echo', payload: { a: 'x'.repeat(5000) } })
+    expect(tooLarge.headers['x-content-type-options']).toBe('nosniff')
+    expect((await app.inject({ method: 'PUT', url: '/echo' })).headers['x-content-type-options']).toBe('nosniff')
+  })
 })
