@@ -5,7 +5,8 @@
 // pending rows for EXPLAIN by hand (drop it afterwards).
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { type ClickBatch, type ClickRecord, insertClicks } from '@ghostlink/clicks'
+import { type ClickBatch, insertClicks } from '@ghostlink/clicks'
+import { clickTraffic } from './traffic.js'
 import { closeDb, createDb } from '@ghostlink/db'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
 import { buildRollup, countedDays, foldClickStats, visitorSalt, writeRollup } from '@ghostlink/clicks/stats-parts'
@@ -16,7 +17,6 @@ const { values } = parseArgs({
 const CALLS = Number(values.calls)
 const PER_FOLD = Number(values.per)
 const random = seededRandom(15)
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
 const tdb = await createTestDatabase()
 // one connection: its backend's CPU is read from /proc
 const db = createDb(tdb.url, 1)
@@ -49,49 +49,8 @@ try {
     from generate_series(2, 1000) u, generate_series(0, ${DAYS - 1}) d`
   await sql`vacuum analyze`
 
-  const UAS = [
-    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
-    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
-    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
-    'Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0',
-    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
-    'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
-    'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
-    'curl/8.5.0',
-    'python-requests/2.32.3',
-  ]
-  const REFERRERS = [null, null, null, 'https://www.google.com/', 'https://t.co/x', 'https://news.ycombinator.com/item?id=1', 'https://www.reddit.com/r/x/']
-  const clients = Array.from({ length: 20_000 }, () => `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`)
-  const cdf: number[] = []
-  const harmonic = Array.from({ length: 1000 }, (_, i) => 1 / (i + 1))
-  const sum = harmonic.reduce((a, b) => a + b)
-  let total = 0
-  for (const h of harmonic) {
-    total += h / sum
-    cdf.push(total)
-  }
-  const zipf = () => {
-    const r = random()
-    let lo = 0
-    let hi = cdf.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (cdf[mid]! < r) lo = mid + 1
-      else hi = mid
-    }
-    return lo + 1
-  }
-  let seq = 0
-  const call = (): ClickBatch[] =>
-    Array.from({ length: 4 }, () => {
-      const records: ClickRecord[] = Array.from({ length: 250 }, (): ClickRecord => {
-        const status = random() < 0.9 ? 302 : 404
-        const link = zipf()
-        return [Date.now(), `st${link}`, status, pick(clients), pick(UAS), status === 302 ? pick(REFERRERS) : null, status === 302 ? link : null, status === 302 && link <= 10 ? 1 : null]
-      })
-      return { id: `p:${seq++}`, records }
-    })
+  const traffic = clickTraffic(random, 'p')
+  const call = (): ClickBatch[] => traffic(4, 250)
 
   const [backend] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
   const pid = backend!.pid

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util'
 import { type ClickBatch, type ClickRecord, foldSettled, insertClicks } from '@ghostlink/clicks'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
 import { createDb, closeDb, parseStatsRange, statsForUrl, statsForUser, statsForAll } from '@ghostlink/db'
+import { clickTraffic } from './traffic.js'
 
 
 const { values } = parseArgs({
@@ -33,7 +34,6 @@ const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
 const random = seededRandom(15)
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 const ms = (n: number) => `${n.toFixed(2)} ms`
 
@@ -127,48 +127,9 @@ try {
   console.log(`stats target p99 < 50 ms: ${p99 < 50 && p99c < 50 ? 'met' : 'MISSED'}`)
 
   // ---------- drain rate ----------
-  const UAS = [
-    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
-    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
-    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
-    'Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0',
-    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
-    'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
-    'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
-    'curl/8.5.0',
-    'python-requests/2.32.3',
-  ]
-  const REFERRERS = [null, null, null, 'https://www.google.com/', 'https://t.co/x', 'https://news.ycombinator.com/item?id=1', 'https://www.reddit.com/r/x/']
-  const clients = Array.from({ length: 20_000 }, () => `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`)
-  // links by popularity (Zipf, s = 1, over the 1000 links: the hot link takes 13 %), as short-link traffic is
-  const cdf: number[] = []
-  const harmonic = Array.from({ length: 1000 }, (_, i) => 1 / (i + 1))
-  const sum = harmonic.reduce((a, b) => a + b)
-  harmonic.reduce((acc, h) => (cdf.push(acc + h / sum), acc + h / sum), 0)
-  const zipf = () => {
-    const r = random()
-    let lo = 0
-    let hi = cdf.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (cdf[mid]! < r) lo = mid + 1
-      else hi = mid
-    }
-    return lo + 1
-  }
-  let seq = 0
+  const traffic = clickTraffic(random, 'bench')
   let shape = { batches: 4, records: 250 }
-  const call = (): ClickBatch[] =>
-    Array.from({ length: shape.batches }, () => {
-      const records: ClickRecord[] = Array.from({ length: shape.records }, (): ClickRecord => {
-        const r = random()
-        const status = r < 0.9 ? 302 : 404
-        const link = zipf()
-        return [Date.now(), `st${link}`, status, pick(clients), pick(UAS), status === 302 ? pick(REFERRERS) : null, status === 302 ? link : null, status === 302 && link <= 10 ? 1 : null]
-      })
-      return { id: `bench:${seq++}`, records }
-    })
+  const call = (): ClickBatch[] => traffic(shape.batches, shape.records)
   // CPU time of this process and of the database's backends (/proc/<pid>/stat, utime + stime in 10 ms ticks): the
   // work per record, which a loaded machine changes far less than the rate
   const cpuMs = async () => {
