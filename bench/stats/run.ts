@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
-import { type ClickBatch, type ClickRecord, foldSettled, insertClicks } from '@ghostlink/clicks'
+import { type ClickBatch, foldSettled, insertClicks } from '@ghostlink/clicks'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
 import { createDb, closeDb, parseStatsRange, statsForUrl, statsForUser, statsForAll } from '@ghostlink/db'
 import { clickTraffic } from './traffic.js'
