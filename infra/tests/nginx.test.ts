@@ -1,7 +1,7 @@
 // The edge config (infra/nginx/nginx.conf.template) run by a real nginx in front of stub upstreams:
 // routing, quarantine, rate limits, JSON error bodies, X-Forwarded-For, /metrics hidden, JSON access log.
 import { execFile } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CANARIES } from '@ghostlink/db'
@@ -273,6 +273,10 @@ it('nginx -t accepts the template as compose renders it (service names, absolute
     QUARANTINE_MAP_FILE: `${dir}/map.conf`,
   })
   writeFileSync(`${dir}/nginx.conf`, conf)
-  const { stderr } = await promisify(execFile)('nginx', ['-t', '-p', dir, '-c', `${dir}/nginx.conf`, '-e', `${dir}/error.log`])
-  expect(stderr).toMatch(/test is successful/)
+  try {
+    const { stderr } = await promisify(execFile)('nginx', ['-t', '-p', dir, '-c', `${dir}/nginx.conf`, '-e', `${dir}/error.log`])
+    expect(stderr).toMatch(/test is successful/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
