@@ -43,6 +43,8 @@ export async function startNginx(overrides: Record<string, string> = {}): Promis
     stop: async () => {
       await run('nginx', [...args, '-s', 'stop']).catch(() => {})
       rmSync(prefix, { recursive: true, force: true })
+      // the workers' temp dir may live outside the prefix (render-nginx.mjs workerTempDir)
+      rmSync(p.vars.NGINX_TEMP_DIR, { recursive: true, force: true })
     },
   }
 }

@@ -103,6 +103,8 @@ export async function startPlatform(name: string): Promise<Platform> {
       destination.close()
       await env.close()
       rmSync(prefixDir, { recursive: true, force: true })
+      // the workers' temp dir may live outside the prefix (render-nginx.mjs workerTempDir)
+      rmSync(nginx.vars.NGINX_TEMP_DIR, { recursive: true, force: true })
     },
   }
 }
