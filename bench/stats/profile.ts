@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { type ClickBatch, insertClicks } from '@ghostlink/clicks'
+import { dayLists } from './day-lists.js'
 import { clickTraffic } from './traffic.js'
 import { closeDb, createDb } from '@ghostlink/db'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
@@ -32,13 +33,7 @@ try {
   const start = today + DAY - DAYS * DAY
   // the hot link's day rows with the bench's lists (300 referrers, 25 browsers, 12 OS, 5 devices); others small
   await sql`
-    with days as (select d, (to_timestamp(${start / 1000} + d * 86400) at time zone 'UTC')::date as day from generate_series(0, ${DAYS - 1}) d),
-    dims(k, p, n) as (values (1, 'r:', 300), (2, 'b:', 25), (3, 'o:', 12), (4, 'd:', 5)),
-    vals as (select k, p, i, (1.0 / i) / sum(1.0 / i) over (partition by k) as share from dims, generate_series(1, n) i),
-    lists as (
-      select jsonb_object_agg(p || case k when 1 then 'host' || i || '.example' when 2 then 'Browser ' || i when 3 then 'OS ' || i else 'device' || i end,
-        greatest(1, (${CLICKS / DAYS} * share)::int)) as lists from vals
-    )
+    with ${dayLists(sql, { start, days: DAYS, clicksPerDay: CLICKS / DAYS })}
     insert into click_stats_days (url_id, day, clicks, humans, bots, visitors, lists)
     select 1, days.day, 1000, 880, 120, 400, (select lists from lists) from days`
   await sql`insert into click_stats_hourly (url_id, hour, clicks, humans, bots)

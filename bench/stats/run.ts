@@ -13,8 +13,8 @@ import { parseArgs } from 'node:util'
 import { type ClickBatch, foldSettled, insertClicks } from '@ghostlink/clicks'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
 import { createDb, closeDb, parseStatsRange, statsForUrl, statsForUser, statsForAll } from '@ghostlink/db'
+import { dayLists } from './day-lists.js'
 import { clickTraffic } from './traffic.js'
-
 
 const { values } = parseArgs({
   options: {
@@ -66,13 +66,7 @@ try {
   // the day rows: the sums of the hours, daily visitors, and the lists (300 referrer hosts, 25 browsers, 12 OS,
   // 5 device types, clicks falling off with rank, Zipf) as one jsonb object per link and day, as the fold keeps them
   await sql`
-    with days as (select d, (to_timestamp(${start / 1000} + d * 86400) at time zone 'UTC')::date as day from generate_series(0, ${DAYS - 1}) d),
-    dims(k, p, n) as (values (1, 'r:', 300), (2, 'b:', 25), (3, 'o:', 12), (4, 'd:', 5)),
-    vals as (select k, p, i, (1.0 / i) / sum(1.0 / i) over (partition by k) as share from dims, generate_series(1, n) i),
-    lists as (
-      select jsonb_object_agg(p || case k when 1 then 'host' || i || '.example' when 2 then 'Browser ' || i when 3 then 'OS ' || i else 'device' || i end,
-        greatest(1, (${CLICKS / DAYS} * share)::int)) as lists from vals
-    )
+    with ${dayLists(sql, { start, days: DAYS, clicksPerDay: CLICKS / DAYS })}
     insert into click_stats_days (url_id, day, clicks, humans, bots, visitors, lists)
     select ${hot}, days.day, sum(h.clicks), sum(h.humans), sum(h.bots), ${Math.round((CLICKS / DAYS) * 0.4)}, (select lists from lists)
     from days join click_stats_hourly h on h.url_id = ${hot} and h.hour::date = days.day
