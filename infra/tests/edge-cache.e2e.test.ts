@@ -2,6 +2,8 @@
 // clicks off (CLICK_CONSUMER=off), the API, the risk worker (quarantine map) and a click writer that ships the edge's click log, all from source, on a
 // fresh database and Redis prefix. Every click counted once whether a replica or the cache answered it; what a later
 // visitor gets from the cache; deactivation within the documented cache time; quarantine at the edge within 1 s.
+import { readdirSync } from 'node:fs'
+import { getPriority } from 'node:os'
 import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { nginxArgs } from '../scripts/render-nginx.mjs'
@@ -100,6 +102,16 @@ describe('edge micro-cache end to end', () => {
     const refs = await sql`select referrer from events where url_id = ${link.id} and event_type = 'redirect'`
     expect(new Set(refs.map((r) => r.referrer))).toEqual(new Set(Array.from({ length: 30 }, (_, i) => `https://ref.example/${i}`)))
   }, 60_000)
+
+  it('the click writer runs at CLICK_WRITER_NICE (default 10), every thread of it, so the redirects win the CPU', () => {
+    const writer = platform.more[0]!
+    expect(writer.name).toBe('click-writer')
+    const pid = writer.child.pid!
+    const threads = readdirSync(`/proc/${pid}/task`).map((tid) => getPriority(Number(tid)))
+    expect(new Set(threads)).toEqual(new Set([Math.max(10, getPriority())]))
+    // the replicas keep the priority they were started with
+    expect(getPriority(platform.r1.child.pid!)).toBe(getPriority())
+  })
 
   it('never replays a click-limited or query-forwarded answer from the cache', async () => {
     const limited = await shorten('https://example.com/limited', { max_clicks: 3 })

@@ -9,10 +9,14 @@ import { createRedirectMetrics } from '@ghostlink/metrics'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import { clickWriterApp } from './app.js'
+import { lowerCpuPriority } from './cpu-priority.js'
 import { createEdgeLogShipper } from './edge-log-shipper.js'
 
 const config = loadConfig()
 const app = Fastify({ logger: { level: config.LOG_LEVEL } })
+// redirects first: this process takes the CPU the visitors' requests leave (CLICK_WRITER_NICE)
+const nice = lowerCpuPriority(config.CLICK_WRITER_NICE)
+app.log.info({ nice }, 'click writer CPU priority')
 const concurrency = config.CLICK_WRITER_CONCURRENCY
 const db = createDb(config.databaseUrl, Math.max(config.DATABASE_POOL_MAX, concurrency + 1))
 const metrics = createRedirectMetrics(config.release, config.flags)

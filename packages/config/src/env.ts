@@ -92,7 +92,10 @@ export const EnvSchema = z.object({
   CACHE_TTL_SECONDS: positiveInt(300),
   NEGATIVE_CACHE_TTL_SECONDS: positiveInt(30),
   LOCAL_CACHE_MAX: z.coerce.number().int().min(0).default(100_000),
-  LOCAL_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+  // 30 s: behind the edge's micro-cache a replica sees a hot code only when the edge refreshes it (every 1-2 s per
+  // edge worker), so a shorter copy sent most refreshes to Redis; changes reach it by invalidation, and a lost message
+  // only while the subscriber reconnects, which clears this cache (docs/decisions/2026-11-27-click-writer-priority.md)
+  LOCAL_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   CLICK_BATCH_SIZE: positiveInt(1_000),
   CLICK_FLUSH_INTERVAL_MS: positiveInt(250),
   CLICK_BUFFER_MAX: positiveInt(200_000),
@@ -103,6 +106,10 @@ export const EnvSchema = z.object({
   // Consumers per click writer process, each with its own Redis connection and insert transaction: a writer spends
   // most of its time waiting on Postgres, so two inserts in flight use a second Postgres core (docs/CAPACITY.md)
   CLICK_WRITER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  // The click writer's CPU niceness (0-19; it only lowers itself, which needs no privilege): on a box it shares with
+  // nginx and the replicas, the visitors' redirects win the CPU and the clicks wait in the log or the stream for the
+  // spare cycles (docs/decisions/2026-11-27-click-writer-priority.md). 0 = as started.
+  CLICK_WRITER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // The edge's click log (nginx NGINX_EDGE_CLICK_LOG: the requests its micro-cache answered): this click writer ships
   // it to the click stream. Blank = no edge log here. The state file holds the shipped offset (blank = <log>.offset);
   // the source names this edge in batch ids (one per edge log shipped into the same database).
