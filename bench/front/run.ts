@@ -1,4 +1,4 @@
-// pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000] [--diagnose]   (BENCH_KEEP=1 keeps nginx's logs)
+// pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000] [--warmup 5] [--diagnose] [--warm-in-one-second]   (BENCH_KEEP=1 keeps nginx's logs)
 // The front door as the platform runs it, on this one box: nginx (the rendered template, a worker per core, the
 // micro-cache on), two redirect replicas handing clicks off (CLICK_CONSUMER=off), the click writer (draining the
 // stream and shipping the edge's click log) and Postgres, all built and started as production starts them. wrk
@@ -29,12 +29,15 @@ const { values: args } = parseArgs({
     // so the box spends nothing on writing clicks until the slice ends (the click pipeline's share); and with the
     // writer back at nice 0 for its slices, as before CLICK_WRITER_NICE (raising a priority needs root)
     diagnose: { type: 'boolean', default: false },
+    'warm-in-one-second': { type: 'boolean', default: false },
+    warmup: { type: 'string', default: '5' },
   },
 })
 const slice = Number(args.slice)
 const reps = Number(args.reps)
 const connections = Number(args.connections)
 const codeCount = Number(args.codes)
+const warmup = Number(args.warmup)
 const codes = Array.from({ length: codeCount }, (_, i) => `b${i}`)
 const GOAL = { ratio: 0.5, p99: 3 } // issue 12: ≥ 0.5× the ceiling's req/s, p99 ≤ 3× the ceiling's
 
@@ -124,7 +127,19 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   children.push(ceiling)
   await waitReady(`${front}/edge-health`)
   await waitReady(`${limit}/ready`)
-  let warmed = await warm(front, codes)
+  // nginx keeps a cached entry's validity in whole seconds, so a code filled in second s expires at the tick s + 2 and,
+  // under steady traffic, is refreshed right after it, every other tick from then on (docs/decisions/
+  // 2026-11-27-click-writer-priority.md). Codes first seen at random moments fall on either parity; a pass over every
+  // code within one second puts them all on one and doubles the refresh storm at each of its ticks. So the pass fills
+  // half the codes, waits for the next second, then fills the other half (--warm-in-one-second: the old single pass).
+  const warmFront = async (base: string) => {
+    if (args['warm-in-one-second']) return warm(base, codes)
+    const half = Math.ceil(codes.length / 2)
+    const first = await warm(base, codes.slice(0, half))
+    await new Promise((r) => setTimeout(r, 1_050 - (Date.now() % 1_000)))
+    return first + (await warm(base, codes.slice(half)))
+  }
+  let warmed = await warmFront(front)
   await warm(ceiling.base, codes)
 
   const vacuums = async () =>
@@ -164,12 +179,23 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   ]
   type Slice = { rps: number; p50: number; p99: number; requests: number; errors: number; cpuUs: number; parts: Record<string, number>; drain?: number }
   const results = new Map<string, Slice[]>(targets.map((t) => [t.name, []]))
+  // An unmeasured slice per target first (--warmup s): the processes are fresh, and their first seconds under load run
+  // code V8 has not optimised yet (the replicas, which see ~3 % of the requests, used twice the CPU per request in the
+  // first front-door slice of every run as in the later ones). A long-running platform is past that.
+  if (warmup > 0) {
+    for (const t of targets.filter((t) => !t.writerStopped && t.writerNice === undefined)) {
+      if (t.front) warmed += await warmFront(t.base)
+      const r = wrk(t.base, warmup)
+      if (t.front) await drained(edge.vars.NGINX_EDGE_CLICK_LOG)
+      console.log(`warm-up ${t.name.padEnd(8)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99.toFixed(1)} ms (not counted)`)
+    }
+  }
   for (let rep = 0; rep < reps; rep++) {
     for (const t of targets) {
       // the edge's cache forgets a code 10 s after its last request (proxy_cache_path inactive=10s), and the other
       // targets' slices last longer than that: one pass over the codes first, so that each front-door slice measures
       // the cache under steady traffic, not the fill of a cold one (its 302s are counted with the others)
-      if (t.front) warmed += await warm(t.base, codes)
+      if (t.front) warmed += await warmFront(t.base)
       const pids = await t.pids()
       const vacuums0 = t.front ? await vacuums() : 0
       const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, sumCpu(v)]))
@@ -297,8 +323,8 @@ async function waitReady(url: string) {
   throw new Error(`${url} did not answer`)
 }
 
-function wrk(base: string) {
-  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${slice}s`, '--latency', '-s', join(root, 'bench/front/codes.lua'), base], {
+function wrk(base: string, seconds = slice) {
+  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', join(root, 'bench/front/codes.lua'), base], {
     encoding: 'utf8',
     env: { ...process.env, BENCH_CODES: String(codeCount), BENCH_UA: PROXIED_HEADERS['user-agent'], BENCH_REFERER: PROXIED_HEADERS.referer },
   })
