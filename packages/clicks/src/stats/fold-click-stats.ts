@@ -12,10 +12,10 @@ const FOLD_LOCK = 150_405
 
 /**
  * Moves the pending rollup rows (appended by the click transactions, write-rollup.ts: a row per link and hour with its
- * list counts and visitor hashes as arrays) into the counters, in one transaction that deletes exactly what it applies, so
+ * list counts as arrays and its count of new visitors) into the counters, in one transaction that deletes exactly what it applies, so
  * every pending row counts once, whenever and wherever the fold runs. One fold merges the batches of many transactions: a link clicked in each of them costs one upsert per hour
- * and day, not one per batch. It also keeps the all-links rows (GET /stats), which no click transaction touches,
- * and decides which visitor hashes are new (`on conflict do nothing returning`). Rows of links deleted since their
+ * and day, not one per batch. It also keeps the all-links rows (GET /stats), which no click transaction touches.
+ * Which visitors are new was decided by the click transaction (it inserts the hashes). Rows of links deleted since their
  * clicks are dropped. Returns false when another fold holds the lock (its next round takes our rows).
  */
 export async function foldClickStats(db: Db): Promise<boolean> {
@@ -31,27 +31,18 @@ export async function foldClickStats(db: Db): Promise<boolean> {
       ), live as (
         select p.* from p where exists (select 1 from urls where id = p.url_id)
       ), h as (
-        -- rows with no clicks (lists and visitors moved over by migration 0006) add no hourly row
+        -- rows with no clicks (lists and visitors moved over by migrations 0006 and 0007) add no hourly row
         select url_id, hour, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots
         from live group by 1, 2 having sum(clicks) > 0
       ), l as (
         select live.url_id, live.hour::date as day, x.key, sum(x.n)::int as clicks
         from live, unnest(live.keys, live.counts) as x(key, n) group by 1, 2, 3
-      ), seen as (
-        -- a hash repeated in the set conflicts with its first copy (do nothing needs no distinct); sorted, the inserts
-        -- walk the key in order
-        insert into click_visitor_hashes (url_id, day, visitor)
-        select live.url_id, live.hour::date, v.visitor from live, unnest(live.visitors) as v(visitor)
-        order by 1, 2, 3
-        on conflict do nothing
-        returning url_id, day
       ), d as (
-        select url_id, day, coalesce(hd.clicks, 0) as clicks, coalesce(hd.humans, 0) as humans, coalesce(hd.bots, 0) as bots,
-          coalesce(v.visitors, 0) as visitors, coalesce(ld.lists, '{}'::jsonb) as lists
-        from (select url_id, hour::date as day, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots
-              from h group by 1, 2) hd
-        full join (select url_id, day, jsonb_object_agg(key, clicks) as lists from l group by 1, 2) ld using (url_id, day)
-        full join (select url_id, day, count(*)::int as visitors from seen group by 1, 2) v using (url_id, day)
+        select url_id, day, hd.clicks, hd.humans, hd.bots, hd.visitors, coalesce(ld.lists, '{}'::jsonb) as lists
+        from (select url_id, hour::date as day, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots,
+                sum(visitors)::int as visitors
+              from live group by 1, 2) hd
+        left join (select url_id, day, jsonb_object_agg(key, clicks) as lists from l group by 1, 2) ld using (url_id, day)
       ), up_hourly as (
         insert into click_stats_hourly as s (url_id, hour, clicks, humans, bots)
         select url_id, hour, clicks, humans, bots from h order by url_id, hour
