@@ -91,7 +91,7 @@ try {
     const r = await measure(build, () => buildRollup(b2.flatMap((x) => x.records), salts))
     sizes.hourly += r.url.length
     sizes.lists += r.url.length
-    sizes.visitors += r.visitorHash.length
+    sizes.visitors += r.visitors.reduce((n, v) => n + (v === '{}' ? 0 : v.split(',').length), 0)
     sizes.listKeys += r.counts.reduce((n, c) => n + c.split(',').length, 0)
     await measure(append, () => writeClickBatches(db, b2, salts))
     if (i % PER_FOLD === 0) {

@@ -3,7 +3,7 @@ import { Click, type ClickBatch, type ClickRecord } from './click-record.js'
 import { buildRollup, countedDays } from './stats/click-rollup.js'
 import { startFoldWhenDue } from './stats/fold-click-stats.js'
 import { visitorSalt } from './stats/visitor-salt.js'
-import { rollupCtes } from './stats/write-rollup.js'
+import { rollupCte } from './stats/write-rollup.js'
 
 export type InsertClicksOptions = {
   /** Keep the statistics rollups (default). Off only to measure what they cost (bench/stats). */
@@ -73,8 +73,8 @@ async function write(db: Db, batches: ClickBatch[], checkRefs: boolean, salts: M
     if (records.length === 0) return 0
     const owner = checkRefs ? tx`case when exists (select 1 from users where id = x.o) then x.o end` : tx`x.o`
     const linkExists = checkRefs ? tx`and exists (select 1 from urls where id = x.u)` : tx``
-    // the rollup's CTEs (stats/write-rollup.ts): its visitor hashes and pending rows, in this same statement
-    const rollup = salts ? rollupCtes(tx, buildRollup(records, salts)) : tx``
+    // the rollup's pending rows (stats/write-rollup.ts), appended by this same statement
+    const rollup = salts ? rollupCte(tx, buildRollup(records, salts)) : tx``
     await tx`
       with x as (
         select * from unnest(

@@ -43,12 +43,8 @@ describe('click statistics: pending rows and the fold', () => {
   ]
   const pendingRows = async () => {
     const [r] = await env.db.$client<{ rows: number; visitors: number }[]>`
-      select count(*)::int as rows, coalesce(sum(visitors), 0)::int as visitors from click_stats_pending`
+      select count(*)::int as rows, coalesce(sum(cardinality(visitors)), 0)::int as visitors from click_stats_pending`
     return r!
-  }
-  const visitorHashes = async () => {
-    const [r] = await env.db.$client<{ n: number }[]>`select count(*)::int as n from click_visitor_hashes`
-    return r!.n
   }
 
   it('answers the same numbers from pending rows, folded rows and both, and a batch redelivered after the fold counts once', async () => {
@@ -69,9 +65,7 @@ describe('click statistics: pending rows and the fold', () => {
     await foldSettled(env.db)
     expect(await pendingRows()).toEqual({ rows: 0, visitors: 0 })
     expect(await insertClicks(env.db, [second])).toBe(5) // within the second: left pending
-    // (a, 10:00) and (a, yesterday 09:00); the click transaction counted 2 new visitor-days (.1/Chrome today was folded)
-    expect(await pendingRows()).toEqual({ rows: 2, visitors: 2 })
-    expect(await visitorHashes()).toBe(4) // (a and b, .1/Chrome today), (a, .2/Firefox today and yesterday)
+    expect(await pendingRows()).toEqual({ rows: 2, visitors: 3 }) // (a, 10:00) and (a, yesterday 09:00); 3 visitor-days
 
     const range = parseStatsRange({}, Date.now())
     const forA = {
@@ -120,7 +114,6 @@ describe('click statistics: pending rows and the fold', () => {
     // redelivered after the fold (click_batches still holds their ids): nothing is appended, nothing changes
     expect(await insertClicks(env.db, [second, first])).toBe(0)
     expect(await pendingRows()).toEqual({ rows: 0, visitors: 0 })
-    expect(await visitorHashes()).toBe(4)
     expect(await answers()).toEqual(mixed)
   })
 

@@ -11,11 +11,9 @@ const parseAgent = createAgentParser()
 const referrerHost = createReferrerParser()
 
 /**
- * A batch's contribution to the statistics, sent to Postgres as unnest parameters (write-rollup.ts): one
- * click_stats_pending row per link and hour (one array per column), and its human visitors as hashes to insert into
- * click_visitor_hashes. Each row's list keys are joined by LIST_KEY_SEPARATOR and its counts are an array literal
- * (`{1,2}`), so a row's arrays travel as one text each: Postgres splits them without parsing jsonb. `takesVisitors`
- * marks the one row per link and day that carries the count of that link-day's hashes that were new.
+ * A batch's contribution to click_stats_pending: one row per link and hour, one array per column (sent to Postgres as
+ * unnest parameters). Each row's list keys are joined by LIST_KEY_SEPARATOR and its counts and visitor hashes are
+ * array literals (`{1,2}`), so a row's arrays travel as one text each: Postgres splits them without parsing jsonb.
  */
 export type ClickRollup = {
   url: number[]
@@ -25,11 +23,7 @@ export type ClickRollup = {
   bots: number[]
   keys: string[]
   counts: string[]
-  takesVisitors: boolean[]
-  /** The visitors: link, UTC day (days since the epoch) and hash (a signed 64-bit integer as text), one per link-day. */
-  visitorUrl: number[]
-  visitorDay: number[]
-  visitorHash: string[]
+  visitors: string[]
 }
 
 /** Between a row's list keys (write-rollup.ts splits on it); removed from the values, where it never occurs in practice. */
@@ -55,7 +49,7 @@ function visitorHash(salt: string, client: string): string {
   return BigInt.asIntN(64, BigInt(`0x${h.slice(0, 16)}`)).toString()
 }
 
-/** Clicks by list key of one link and hour; `takesVisitors` when it is its link-day's first row with a human visitor. */
+/** Clicks by list key of one link and hour, and its human visitors (hashes) of the batch. */
 type Row = {
   url: number
   hour: number
@@ -64,7 +58,7 @@ type Row = {
   bots: number
   agents: Map<ParsedAgent, number>
   referrers: Map<string, number>
-  takesVisitors: boolean
+  visitors: string[]
 }
 
 const listKey = (prefix: string, value: string) => {
@@ -75,19 +69,15 @@ const listKey = (prefix: string, value: string) => {
 /**
  * Aggregates the redirects (302 with a link) of a batch per link and hour: clicks, humans and bots (isbot); clicks by
  * referrer host, browser, OS and device type (list keys, StatsListPrefix); and the distinct human visitors per link
- * and day (for the days in `salts`; counted in the link-day's first row that has one). Nothing of the IP leaves this function but the
+ * and day (for the days in `salts`; each in the row of its first hour). Nothing of the IP leaves this function but the
  * salted hash. One pass over the records with a map lookup per user agent and referrer (both parsers cache); the
  * four list keys are only named per distinct agent of a row at the end.
  */
 export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>): ClickRollup {
   const rowsByHour = new Map<number, Map<number, Row>>()
   const rows: Row[] = []
-  // per day: the hash of each (IP, user agent), and per link the hashes already taken
-  const hashes = new Map<number, { salt: string | undefined; byClient: Map<string, string>; taken: Map<number, Set<string>> }>()
-  const out: ClickRollup = {
-    url: [], hour: [], clicks: [], humans: [], bots: [], keys: [], counts: [], takesVisitors: [],
-    visitorUrl: [], visitorDay: [], visitorHash: [],
-  }
+  // per day: the hash of each (IP, user agent), and the (link, hash) pairs already taken
+  const hashes = new Map<number, { salt: string | undefined; byClient: Map<string, string>; taken: Set<string> }>()
   for (const r of records) {
     const url = r[Click.urlId]
     if (r[Click.status] !== ClickStatus.redirected || url === null) continue
@@ -99,7 +89,7 @@ export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>):
     }
     let row = byUrl.get(url)
     if (!row) {
-      row = { url, hour, clicks: 0, humans: 0, bots: 0, agents: new Map(), referrers: new Map(), takesVisitors: false }
+      row = { url, hour, clicks: 0, humans: 0, bots: 0, agents: new Map(), referrers: new Map(), visitors: [] }
       byUrl.set(url, row)
       rows.push(row)
     }
@@ -115,7 +105,7 @@ export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>):
     const dayNo = Math.floor(hour / DAY_MS)
     let day = hashes.get(dayNo)
     if (!day) {
-      day = { salt: salts.get(dayOf(hour))?.toString('hex'), byClient: new Map(), taken: new Map() }
+      day = { salt: salts.get(dayOf(hour))?.toString('hex'), byClient: new Map(), taken: new Set() }
       hashes.set(dayNo, day)
     }
     if (day.salt === undefined) continue
@@ -125,20 +115,14 @@ export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>):
       visitor = visitorHash(day.salt, client)
       day.byClient.set(client, visitor)
     }
-    let taken = day.taken.get(url)
-    if (!taken) {
-      taken = new Set()
-      day.taken.set(url, taken)
-      row.takesVisitors = true
-    }
-    if (!taken.has(visitor)) {
-      taken.add(visitor)
-      out.visitorUrl.push(url)
-      out.visitorDay.push(dayNo)
-      out.visitorHash.push(visitor)
+    const taken = `${url} ${visitor}`
+    if (!day.taken.has(taken)) {
+      day.taken.add(taken)
+      row.visitors.push(visitor)
     }
   }
 
+  const out: ClickRollup = { url: [], hour: [], clicks: [], humans: [], bots: [], keys: [], counts: [], visitors: [] }
   for (const row of rows) {
     const lists = new Map<string, number>()
     const add = (key: string, n: number) => lists.set(key, (lists.get(key) ?? 0) + n)
@@ -155,7 +139,7 @@ export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>):
     out.bots.push(row.bots)
     out.keys.push([...lists.keys()].join(LIST_KEY_SEPARATOR))
     out.counts.push(`{${[...lists.values()].join(',')}}`)
-    out.takesVisitors.push(row.takesVisitors)
+    out.visitors.push(`{${row.visitors.join(',')}}`)
   }
   return out
 }

@@ -12,10 +12,10 @@ const FOLD_LOCK = 150_405
 
 /**
  * Moves the pending rollup rows (appended by the click transactions, write-rollup.ts: a row per link and hour with its
- * list counts as arrays and its count of new visitors) into the counters, in one transaction that deletes exactly what it applies, so
+ * list counts and visitor hashes as arrays) into the counters, in one transaction that deletes exactly what it applies, so
  * every pending row counts once, whenever and wherever the fold runs. One fold merges the batches of many transactions: a link clicked in each of them costs one upsert per hour
- * and day, not one per batch. It also keeps the all-links rows (GET /stats), which no click transaction touches.
- * Which visitors are new was decided by the click transaction (it inserts the hashes). Rows of links deleted since their
+ * and day, not one per batch. It also keeps the all-links rows (GET /stats), which no click transaction touches,
+ * and decides which visitor hashes are new (`on conflict do nothing returning`). Rows of links deleted since their
  * clicks are dropped. Returns false when another fold holds the lock (its next round takes our rows).
  */
 export async function foldClickStats(db: Db): Promise<boolean> {
@@ -31,26 +31,34 @@ export async function foldClickStats(db: Db): Promise<boolean> {
       ), live as (
         select p.* from p where exists (select 1 from urls where id = p.url_id)
       ), h as (
-        -- rows with no clicks (lists and visitors moved over by migrations 0006 and 0007) add no hourly row
+        -- rows with no clicks (lists and visitors moved over by migration 0006) add no hourly row
         select url_id, hour, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots
         from live group by 1, 2 having sum(clicks) > 0
       ), l as (
         select live.url_id, live.hour::date as day, x.key, sum(x.n)::int as clicks
         from live, unnest(live.keys, live.counts) as x(key, n) group by 1, 2, 3
+      ), seen as (
+        -- a hash repeated in the set conflicts with its first copy (do nothing needs no distinct); sorted, the inserts
+        -- walk the key in order
+        insert into click_visitor_hashes (url_id, day, visitor)
+        select live.url_id, live.hour::date, v.visitor from live, unnest(live.visitors) as v(visitor)
+        order by 1, 2, 3
+        on conflict do nothing
+        returning url_id, day
       ), lg as (
         select url_id, day, array_agg(key) as ks, array_agg(clicks) as ns from l group by 1, 2
       ), d as (
         -- a link-day's lists merged here, in one join with its day row (only the fold writes day rows, one fold at a
         -- time): each touched key's new count replaces the old one; the upsert writes the result as it is
-        select hd.url_id, hd.day, hd.clicks, hd.humans, hd.bots, hd.visitors,
+        select hd.url_id, hd.day, hd.clicks, hd.humans, hd.bots, coalesce(v.visitors, 0) as visitors,
           case when lg.ks is null then coalesce(c.lists, '{}'::jsonb)
             else coalesce(c.lists, '{}'::jsonb)
               || (select jsonb_object_agg(u.k, coalesce((c.lists ->> u.k)::bigint, 0) + u.n) from unnest(lg.ks, lg.ns) as u(k, n))
           end as lists
-        from (select url_id, hour::date as day, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots,
-                sum(visitors)::int as visitors
+        from (select url_id, hour::date as day, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots
               from live group by 1, 2) hd
         left join lg using (url_id, day)
+        left join (select url_id, day, count(*)::int as visitors from seen group by 1, 2) v using (url_id, day)
         left join click_stats_days c on c.url_id = hd.url_id and c.day = hd.day
       ), up_hourly as (
         insert into click_stats_hourly as s (url_id, hour, clicks, humans, bots)
@@ -72,8 +80,9 @@ export async function foldClickStats(db: Db): Promise<boolean> {
         select day, jsonb_object_agg(key, n) as lists from (select day, key, sum(clicks) as n from l group by 1, 2) t group by 1
       )
       insert into click_stats_all_days as s (day, clicks, humans, bots, visitors, lists)
-      select d.day, sum(d.clicks), sum(d.humans), sum(d.bots), sum(d.visitors), coalesce(min(al.lists::text)::jsonb, '{}'::jsonb)
-      from d left join al using (day) group by d.day order by d.day
+      select t.day, t.clicks, t.humans, t.bots, t.visitors, coalesce(al.lists, '{}'::jsonb)
+      from (select day, sum(clicks) as clicks, sum(humans) as humans, sum(bots) as bots, sum(visitors) as visitors from d group by day) t
+      left join al using (day) order by t.day
       on conflict (day) do update
         set clicks = s.clicks + excluded.clicks, humans = s.humans + excluded.humans, bots = s.bots + excluded.bots,
           visitors = s.visitors + excluded.visitors,

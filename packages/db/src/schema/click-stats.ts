@@ -74,8 +74,9 @@ export const clickStatsAllDays = pgTable('click_stats_all_days', {
  * conflict check, so no row lock shared with another writer), folded into the tables above by foldClickStats
  * (packages/clicks/src/stats) in a transaction that deletes what it applies. The statistics read these rows too, so
  * an answer never lags the clicks. The hour's list counts travel as two parallel arrays (`keys` as in
- * click_stats_days.lists, `counts`): one row per link and hour instead of a row per table, and arrays that Postgres
- * unnests without parsing jsonb (decisions/2026-11-27-click-stats.md, "One pending row per link and hour").
+ * click_stats_days.lists, `counts`) and the visitor hashes of its human clicks as a third: one row per link and hour
+ * instead of a row per table, and arrays that Postgres unnests without parsing jsonb
+ * (decisions/2026-11-27-click-stats.md, "One pending row per link and hour").
  */
 export const clickStatsPending = pgTable('click_stats_pending', {
   url_id: integer('url_id').notNull(),
@@ -85,12 +86,8 @@ export const clickStatsPending = pgTable('click_stats_pending', {
   bots: integer('bots').notNull(),
   keys: text('keys').array().notNull(),
   counts: integer('counts').array().notNull(),
-  /**
-   * The link-day's human visitors that were new in click_visitor_hashes when this row's transaction inserted them
-   * (a link-day's count is carried by one of the batch's rows, 0 in the others): the visitor set is kept by the click
-   * transaction itself, so this count is final and the fold only adds it up (migration 0007).
-   */
-  visitors: integer('visitors').notNull(),
+  /** Not yet checked against click_visitor_hashes; a hash may repeat in other rows (the fold keeps one). */
+  visitors: bigint('visitors', { mode: 'bigint' }).array().notNull(),
 })
 
 /**

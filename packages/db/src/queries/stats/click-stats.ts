@@ -76,8 +76,8 @@ function scopeFilter(sql: Sql, scope: Scope, table: string) {
  * One statement (so one snapshot: a fold that commits meanwhile is seen either not at all or whole) of rows by kind:
  * `d` the day rows (counts and visitors; the series when it is by the day), `l` the list counts summed over the days'
  * objects and the pending ones, `h` the hourly rows when the series is by the hour, and the pending rows not folded
- * yet (click_stats_pending, a row per link and hour): `ph` their hours, `l` their list counts, `pv` their count of
- * new visitors (decided by the click transaction that inserted the hashes). The lists are summed in SQL:
+ * yet (click_stats_pending, a row per link and hour): `ph` their hours, `l` their list counts, `pv` their visitors that
+ * are new (neither folded nor repeated). The lists are summed in SQL:
  * sending 30 objects of a few hundred keys and parsing them here costs more, most of all with answers in parallel.
  */
 async function stats(sql: Sql, scope: Scope, range: StatsRange): Promise<ClickStatsBody> {
@@ -114,8 +114,11 @@ async function stats(sql: Sql, scope: Scope, range: StatsRange): Promise<ClickSt
     from click_stats_pending p, unnest(p.keys, p.counts) as x(key, n)
     where p.hour >= ${firstDay}::date and p.hour < ${endDay}::date ${live('p')} group by x.key
     union all
-    select 'pv', null, null, 0, 0, 0, coalesce(sum(p.visitors), 0)::float8 from click_stats_pending p
-    where p.visitors > 0 and p.hour >= ${firstDay}::date and p.hour < ${endDay}::date ${live('p')}`
+    select 'pv', null, null, 0, 0, 0, count(*)::float8 from (
+      select distinct p.url_id, p.hour::date as day, v.visitor from click_stats_pending p, unnest(p.visitors) as v(visitor)
+      where p.hour >= ${firstDay}::date and p.hour < ${endDay}::date ${live('p')}
+        and not exists (select 1 from click_visitor_hashes h where h.url_id = p.url_id and h.day = p.hour::date and h.visitor = v.visitor)
+    ) x`
 
   const byTime = new Map<number, { clicks: number; humans: number; bots: number }>()
   const add = (t: number, r: { clicks: number; humans: number; bots: number }) => {
