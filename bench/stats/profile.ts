@@ -1,16 +1,17 @@
 // node --conditions=development --import tsx bench/stats/profile.ts [--calls 120] [--per 15] [--clicks 500000] [--keep]
 // Where the rollups' CPU goes: one connection, the bench's traffic (4 x 250 records per call), timed apart:
-// the plain click insert, buildRollup, the append (writeRollup, in a transaction of its own here) and the fold of
-// `per` calls' appends (15: about a second of the bench's drain). --keep leaves the database with a fold's worth of
+// the plain click insert, the insert with its rollup (buildRollup, the visitor hashes and the pending rows in the
+// click statement: writeClickBatches with salts), buildRollup alone (a second time, for its share) and the fold of
+// `per` calls' pending rows (15: about a second of the bench's drain). --keep leaves the database with a fold's worth of
 // pending rows for EXPLAIN by hand (drop it afterwards).
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { type ClickBatch, insertClicks } from '@ghostlink/clicks'
+import type { ClickBatch } from '@ghostlink/clicks'
 import { dayLists } from './day-lists.js'
 import { clickTraffic } from './traffic.js'
 import { closeDb, createDb } from '@ghostlink/db'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
-import { buildRollup, countedDays, foldClickStats, visitorSalt, writeRollup } from '@ghostlink/clicks/stats-parts'
+import { buildRollup, countedDays, foldClickStats, visitorSalt, writeClickBatches } from '@ghostlink/clicks/stats-parts'
 
 const { values } = parseArgs({
   options: { calls: { type: 'string', default: '120' }, per: { type: 'string', default: '15' }, keep: { type: 'boolean', default: false }, clicks: { type: 'string', default: '500000' } },
@@ -75,9 +76,8 @@ try {
   let records = 0
   // warm-up: today's day rows exist, caches and prepared statements
   for (let i = 0; i < 30; i++) {
-    const b = call()
-    await insertClicks(db, b, { rollups: false })
-    await sql.begin((tx) => writeRollup(tx, buildRollup(b.flatMap((x) => x.records), salts)))
+    await writeClickBatches(db, call(), undefined)
+    await writeClickBatches(db, call(), salts)
   }
   await foldClickStats(db)
   const sizes = { hourly: 0, lists: 0, visitors: 0, listKeys: 0 }
@@ -85,13 +85,15 @@ try {
     const b = call()
     const recs = b.flatMap((x) => x.records)
     records += recs.length
-    await measure(plain, () => insertClicks(db, b, { rollups: false }))
-    const r = await measure(build, () => buildRollup(recs, salts))
+    await measure(plain, () => writeClickBatches(db, b, undefined))
+    // the same traffic again, with its rollup (other batch ids; the records' clients repeat as much as the bench's)
+    const b2 = call()
+    const r = await measure(build, () => buildRollup(b2.flatMap((x) => x.records), salts))
     sizes.hourly += r.url.length
     sizes.lists += r.url.length
     sizes.visitors += r.visitors.reduce((n, v) => n + (v === '{}' ? 0 : v.split(',').length), 0)
     sizes.listKeys += r.counts.reduce((n, c) => n + c.split(',').length, 0)
-    await measure(append, () => sql.begin((tx) => writeRollup(tx, r)))
+    await measure(append, () => writeClickBatches(db, b2, salts))
     if (i % PER_FOLD === 0) {
       await measure(fold, () => foldClickStats(db))
     }
@@ -100,16 +102,12 @@ try {
   console.log(`${records} records in ${CALLS} calls of 4 x 250, a fold every ${PER_FOLD} calls; per call: ${(sizes.hourly / CALLS).toFixed(0)} hourly rows, ${(sizes.lists / CALLS).toFixed(0)} list rows (${(sizes.listKeys / CALLS).toFixed(0)} keys), ${(sizes.visitors / CALLS).toFixed(0)} visitor hashes`)
   console.log(`per 1000 records:`)
   console.log(`  plain insert:  ${per1000(plain)}`)
-  console.log(`  buildRollup:   ${per1000(build)}`)
-  console.log(`  append:        ${per1000(append)}`)
+  console.log(`  with rollup:   ${per1000(append)} (the whole insert: its rollup adds the difference to the plain one)`)
+  console.log(`  buildRollup:   ${per1000(build)} (inside "with rollup", timed apart)`)
   console.log(`  fold:          ${per1000(fold)} (${(fold.wall / fold.n).toFixed(1)} ms per fold)`)
   if (values.keep) {
     // a second's appends left pending, for experiments by hand (psql)
-    for (let i = 0; i < PER_FOLD; i++) {
-      const b = call()
-      await insertClicks(db, b, { rollups: false })
-      await sql.begin((tx) => writeRollup(tx, buildRollup(b.flatMap((x) => x.records), salts)))
-    }
+    for (let i = 0; i < PER_FOLD; i++) await writeClickBatches(db, call(), salts)
     console.log(`kept: ${tdb.name}`)
   }
   const [t] = await sql<{ days: string; hashes: string }[]>`select pg_size_pretty(pg_total_relation_size('click_stats_days')) as days, pg_size_pretty(pg_total_relation_size('click_visitor_hashes')) as hashes`

@@ -3,7 +3,7 @@ import { Click, type ClickBatch, type ClickRecord } from './click-record.js'
 import { buildRollup, countedDays } from './stats/click-rollup.js'
 import { startFoldWhenDue } from './stats/fold-click-stats.js'
 import { visitorSalt } from './stats/visitor-salt.js'
-import { writeRollup } from './stats/write-rollup.js'
+import { rollupCte } from './stats/write-rollup.js'
 
 export type InsertClicksOptions = {
   /** Keep the statistics rollups (default). Off only to measure what they cost (bench/stats). */
@@ -21,7 +21,7 @@ export type InsertClicksOptions = {
  * batch id is claimed in `click_batches` first; a batch already written is skipped, which makes every redelivery
  * harmless. A link or owner deleted since the click would fail the foreign keys (23503): the write is then retried
  * once with events of deleted links dropped and deleted owners unset, so one deleted link cannot block the pipeline.
- * The statistics rollups (packages/clicks/src/stats) are appended in the same transaction, so they count each batch
+ * The statistics rollups (packages/clicks/src/stats) are written by the same statement, so they count each batch
  * once too, and folded into the counters at most once a second (startFoldWhenDue) after the commit, without waiting
  * for the fold.
  * Returns the records written.
@@ -29,15 +29,22 @@ export type InsertClicksOptions = {
 export async function insertClicks(db: Db, batches: ClickBatch[], opts: InsertClicksOptions = {}): Promise<number> {
   if (batches.length === 0) return 0
   const salts = opts.rollups === false ? undefined : await saltsOfCountedDays(db)
-  let written: number
-  try {
-    written = await write(db, batches, false, salts)
-  } catch (err) {
-    if ((err as { code?: string }).code !== '23503' && (err as { cause?: { code?: string } }).cause?.code !== '23503') throw err
-    written = await write(db, batches, true, salts)
-  }
+  const written = await writeClickBatches(db, batches, salts)
   if (salts) startFoldWhenDue(db, (err) => opts.onFoldError?.(err))
   return written
+}
+
+/**
+ * The write of insertClicks without the fold: the batches' clicks, and their rollup when `salts` (the visitor salts
+ * of the counted days) are given. Apart so that bench/stats/profile.ts can time it.
+ */
+export async function writeClickBatches(db: Db, batches: ClickBatch[], salts: Map<string, Buffer> | undefined): Promise<number> {
+  try {
+    return await write(db, batches, false, salts)
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23503' && (err as { cause?: { code?: string } }).cause?.code !== '23503') throw err
+    return await write(db, batches, true, salts)
+  }
 }
 
 async function saltsOfCountedDays(db: Db): Promise<Map<string, Buffer>> {
@@ -66,6 +73,8 @@ async function write(db: Db, batches: ClickBatch[], checkRefs: boolean, salts: M
     if (records.length === 0) return 0
     const owner = checkRefs ? tx`case when exists (select 1 from users where id = x.o) then x.o end` : tx`x.o`
     const linkExists = checkRefs ? tx`and exists (select 1 from urls where id = x.u)` : tx``
+    // the rollup's pending rows (stats/write-rollup.ts), appended by this same statement
+    const rollup = salts ? rollupCte(tx, buildRollup(records, salts)) : tx``
     await tx`
       with x as (
         select * from unnest(
@@ -79,14 +88,13 @@ async function write(db: Db, batches: ClickBatch[], checkRefs: boolean, salts: M
         select x.u, ${owner}, 'redirect', left(x.r, 2048), to_timestamp(x.t / 1000) at time zone 'UTC',
           jsonb_build_object('short_code', x.c, 'client_ip', x.i, 'user_agent', x.a)
         from x where x.s = 302 and x.u is not null ${linkExists}
-      )
+      ) ${rollup}
       insert into request_fingerprints
         (short_code, client_ip, user_agent, status_code, is_invalid_short_code, is_quarantined, is_dead_link, created_at)
       select left(x.c, 64), left(x.i, 64), left(x.a, 512), case when x.s = -410 then 410 else x.s end,
         x.s = 404, x.s = 410, x.s <> 302,
         to_timestamp(x.t / 1000) at time zone 'UTC'
       from x`
-    if (salts) await writeRollup(tx, buildRollup(records, salts))
     return records.length
   })
 }

@@ -45,13 +45,21 @@ export async function foldClickStats(db: Db): Promise<boolean> {
         order by 1, 2, 3
         on conflict do nothing
         returning url_id, day
+      ), lg as (
+        select url_id, day, array_agg(key) as ks, array_agg(clicks) as ns from l group by 1, 2
       ), d as (
-        select url_id, day, coalesce(hd.clicks, 0) as clicks, coalesce(hd.humans, 0) as humans, coalesce(hd.bots, 0) as bots,
-          coalesce(v.visitors, 0) as visitors, coalesce(ld.lists, '{}'::jsonb) as lists
+        -- a link-day's lists merged here, in one join with its day row (only the fold writes day rows, one fold at a
+        -- time): each touched key's new count replaces the old one; the upsert writes the result as it is
+        select hd.url_id, hd.day, hd.clicks, hd.humans, hd.bots, coalesce(v.visitors, 0) as visitors,
+          case when lg.ks is null then coalesce(c.lists, '{}'::jsonb)
+            else coalesce(c.lists, '{}'::jsonb)
+              || (select jsonb_object_agg(u.k, coalesce((c.lists ->> u.k)::bigint, 0) + u.n) from unnest(lg.ks, lg.ns) as u(k, n))
+          end as lists
         from (select url_id, hour::date as day, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots
-              from h group by 1, 2) hd
-        full join (select url_id, day, jsonb_object_agg(key, clicks) as lists from l group by 1, 2) ld using (url_id, day)
-        full join (select url_id, day, count(*)::int as visitors from seen group by 1, 2) v using (url_id, day)
+              from live group by 1, 2) hd
+        left join lg using (url_id, day)
+        left join (select url_id, day, count(*)::int as visitors from seen group by 1, 2) v using (url_id, day)
+        left join click_stats_days c on c.url_id = hd.url_id and c.day = hd.day
       ), up_hourly as (
         insert into click_stats_hourly as s (url_id, hour, clicks, humans, bots)
         select url_id, hour, clicks, humans, bots from h order by url_id, hour
@@ -62,19 +70,19 @@ export async function foldClickStats(db: Db): Promise<boolean> {
         select url_id, day, clicks, humans, bots, visitors, lists from d order by url_id, day
         on conflict (url_id, day) do update
           set clicks = s.clicks + excluded.clicks, humans = s.humans + excluded.humans, bots = s.bots + excluded.bots,
-            visitors = s.visitors + excluded.visitors,
-            lists = s.lists || coalesce((select jsonb_object_agg(e.key, coalesce((s.lists ->> e.key)::bigint, 0) + e.value::bigint)
-              from jsonb_each(excluded.lists) e), '{}'::jsonb)
+            visitors = s.visitors + excluded.visitors, lists = excluded.lists
       ), up_all_hourly as (
         insert into click_stats_all_hourly as s (hour, clicks, humans, bots)
         select hour, sum(clicks), sum(humans), sum(bots) from h group by hour order by hour
         on conflict (hour) do update
           set clicks = s.clicks + excluded.clicks, humans = s.humans + excluded.humans, bots = s.bots + excluded.bots
+      ), al as (
+        select day, jsonb_object_agg(key, n) as lists from (select day, key, sum(clicks) as n from l group by 1, 2) t group by 1
       )
       insert into click_stats_all_days as s (day, clicks, humans, bots, visitors, lists)
-      select d.day, sum(d.clicks), sum(d.humans), sum(d.bots), sum(d.visitors),
-        coalesce((select jsonb_object_agg(t.key, t.n) from (select l.key, sum(l.clicks) as n from l where l.day = d.day group by l.key) t), '{}'::jsonb)
-      from d group by d.day order by d.day
+      select t.day, t.clicks, t.humans, t.bots, t.visitors, coalesce(al.lists, '{}'::jsonb)
+      from (select day, sum(clicks) as clicks, sum(humans) as humans, sum(bots) as bots, sum(visitors) as visitors from d group by day) t
+      left join al using (day) order by t.day
       on conflict (day) do update
         set clicks = s.clicks + excluded.clicks, humans = s.humans + excluded.humans, bots = s.bots + excluded.bots,
           visitors = s.visitors + excluded.visitors,

@@ -3,4 +3,4 @@
 export { buildRollup, countedDays } from './click-rollup.js'
 export { foldClickStats } from './fold-click-stats.js'
 export { visitorSalt } from './visitor-salt.js'
-export { writeRollup } from './write-rollup.js'
+export { writeClickBatches } from '../insert-clicks.js'
