@@ -29,6 +29,7 @@ describe('nginx template', () => {
     const { mkdtempSync, rmSync } = await import('node:fs')
     const { tmpdir } = await import('node:os')
     const dir = mkdtempSync(join(tmpdir(), 'gl-nginx-dev-'))
+    let cacheDir: string | undefined
     try {
       const env = {
         RATE_LIMIT_REDIRECT: '7r/s',
@@ -40,6 +41,7 @@ describe('nginx template', () => {
       }
       const ports = { edge: 18080, api: 18081, redirect1: 18082, redirect2: 18083 }
       const p = prepareNginx(join(dir, 'nginx'), devNginxVars(env, ports, join(dir, 'blocked_codes.conf')))
+      cacheDir = p.vars.NGINX_TEMP_DIR
       const conf = readFileSync(p.confPath, 'utf8')
       expect(conf).toContain('zone=redirects:20m rate=7r/s;')
       expect(conf).toContain('limit_req zone=redirects burst=11 nodelay;')
@@ -55,6 +57,8 @@ describe('nginx template', () => {
       )
     } finally {
       rmSync(dir, { recursive: true, force: true })
+      // dev's micro-cache dir lives outside `dir` (on /dev/shm, as `pnpm dev` has it): prepareNginx made it
+      if (cacheDir?.startsWith('/dev/shm/')) rmSync(cacheDir, { recursive: true, force: true })
     }
   })
 })
