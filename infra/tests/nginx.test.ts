@@ -273,6 +273,8 @@ it('nginx -t accepts the template as compose renders it (service names, absolute
     NGINX_ACCESS_LOG: `${dir}/access.log`,
     NGINX_EDGE_CLICK_LOG: `${dir}/edge-clicks.log`,
     NGINX_REDIRECT_CACHE: 'redirect_cache',
+    NGINX_REFRESH_LISTEN: '8079',
+    NGINX_WORKER_PRIORITY: '-10',
     NGINX_TEMP_DIR: dir,
     QUARANTINE_MAP_FILE: `${dir}/map.conf`,
   })
