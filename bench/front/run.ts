@@ -166,6 +166,8 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
           where relname in ('events', 'request_fingerprints')`
       )[0]!.n,
     )
+  const checkpoints = async () =>
+    Number((await db.$client`select checkpoints_timed + checkpoints_req as n from pg_stat_bgwriter`)[0]!.n)
   const pgPids = async () => (await db.$client`select pid from pg_stat_activity where datname = current_database()`).map((r) => Number(r.pid))
   // the front door's CPU by part: the edge, the replicas, the click writer (and shipper), Postgres (its backends)
   const frontPids = async (): Promise<Record<string, number[]>> => ({
@@ -217,6 +219,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
       if (t.front) warmed += await warmFront(t.base)
       const pids = await t.pids()
       const vacuums0 = t.front ? await vacuums() : 0
+      const checkpoints0 = await checkpoints()
       const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, sumCpu(v)]))
       if (t.writerStopped) writer.proc.kill('SIGSTOP')
       const reniced = Object.entries(t.nice ?? {}).flatMap(([part, n]) => (pids[part] ?? []).flatMap(threadsOf).map((tid) => [tid, getPriority(tid), n] as const))
@@ -241,10 +244,13 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
       // autovacuum and autoanalyze runs on the click tables during the slice and its drain: a young table is vacuumed
       // at every 20 % of growth (autovacuum_vacuum_insert_scale_factor), which a long-lived one rarely meets
       const vacuumed = t.front ? (await vacuums()) - vacuums0 : undefined
+      // checkpoints of the whole server during the slice (and a front slice's drain): a checkpoint writes the dirty
+      // buffers, and the first change to each page after it puts the whole page in the WAL
+      const checkpointed = (await checkpoints()) - checkpoints0
       const s = { ...r, cpuUs, parts, drain }
       results.get(t.name)!.push(s)
       console.log(
-        `rep ${rep + 1} ${t.name.padEnd(8).slice(0, 24)} ${s.rps.toFixed(0).padStart(7)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  ${s.cpuUs.toFixed(1)} µs CPU/req (${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})${drain === undefined ? '' : `  drain ${drain.toFixed(1)} s`}${vacuumed === undefined ? '' : `  autovacuum/analyze runs ${vacuumed}`}${s.errors ? `  ERRORS ${s.errors}` : ''}`,
+        `rep ${rep + 1} ${t.name.padEnd(8).slice(0, 24)} ${s.rps.toFixed(0).padStart(7)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  ${s.cpuUs.toFixed(1)} µs CPU/req (${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})${drain === undefined ? '' : `  drain ${drain.toFixed(1)} s`}${vacuumed === undefined ? '' : `  autovacuum/analyze runs ${vacuumed}`}  checkpoints ${checkpointed}${s.errors ? `  ERRORS ${s.errors}` : ''}`,
       )
     }
   }
