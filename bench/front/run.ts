@@ -1,6 +1,6 @@
 // pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000] [--warmup 5] [--diagnose] [--warm-in-one-second]
 //   [--probe-nice 'nginx=0;writer=0,postgres=19']   (BENCH_KEEP=1 keeps nginx's logs)
-// The front door as the platform runs it, on this one box: nginx (the rendered template, a worker per core, the
+// The front door as the platform runs it, on this one box: nginx (the rendered template, one worker as compose runs it, the
 // micro-cache on), two redirect replicas handing clicks off (CLICK_CONSUMER=off), the click writer (draining the
 // stream and shipping the edge's click log) and Postgres, all built and started as production starts them. wrk
 // loads, in alternating slices of one run: the bare fastify ceiling, the front door, and nginx's own `return 302`.
@@ -99,7 +99,8 @@ async function run() {
   const edgePort = await freePort()
   const edge = prepareNginx(join(dir, 'edge'), {
     NGINX_LISTEN: `127.0.0.1:${edgePort}`,
-    NGINX_WORKER_PROCESSES: 'auto',
+    // as compose runs it: one worker, its service's CPU limit (BENCH_NGINX_WORKERS=auto: one per core)
+    NGINX_WORKER_PROCESSES: process.env.BENCH_NGINX_WORKERS ?? '1',
     NGINX_REDIRECT_CACHE: 'redirect_cache',
     NGINX_REFRESH_LISTEN: `127.0.0.1:${refreshPort}`,
     // as compose runs the edge (CAP_SYS_NICE there); raising a priority needs root here

@@ -49,8 +49,9 @@ export function devNginxVars(env, ports, quarantineMapFile) {
     REDIRECT_UPSTREAM_1: `127.0.0.1:${ports.redirect1}`,
     REDIRECT_UPSTREAM_2: `127.0.0.1:${ports.redirect2}`,
     QUARANTINE_MAP_FILE: quarantineMapFile,
-    // as deployed: a worker per core, and the micro-cache on (dev.mjs runs the click writer that ships its log)
-    NGINX_WORKER_PROCESSES: 'auto',
+    // as deployed: one worker (compose's edge has one core), and the micro-cache on (dev.mjs runs the click writer
+    // that ships its log)
+    NGINX_WORKER_PROCESSES: '1',
     NGINX_REDIRECT_CACHE: 'redirect_cache',
     // the micro-cache in memory, as compose mounts it (a tmpfs): no disk file per hit
     NGINX_TEMP_DIR: existsSync('/dev/shm') ? `/dev/shm/ghostlink-nginx-${ports.edge}` : undefined,

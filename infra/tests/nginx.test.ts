@@ -263,7 +263,7 @@ it('nginx -t accepts the template as compose renders it (service names, absolute
   writeFileSync(`${dir}/map.conf`, '')
   const conf = renderNginx({
     ...NGINX_DEFAULTS,
-    NGINX_WORKER_PROCESSES: 'auto',
+    NGINX_WORKER_PROCESSES: '1',
     NGINX_LISTEN: '8080',
     API_UPSTREAM: '127.0.0.1:8081', // nginx -t resolves names; compose names only resolve inside the network
     REDIRECT_UPSTREAM_1: 'localhost:8082',
