@@ -88,7 +88,10 @@ async function wire(
   // with Redis, subscribing waits for a connection (offline queue): do not hold start-up hostage to Redis
   lookup.listen(invalidation).catch((err) => log.warn({ err }, 'invalidation subscription failed'))
   // the edge refresh (EDGE_REFRESH_URL): the same invalidations also refresh the edge's cached answers for the code
-  const edgeRefresh = config.EDGE_REFRESH_URL === '' ? undefined : createEdgeRefreshSender({ baseUrl: config.EDGE_REFRESH_URL, log, refreshes: metrics.edgeRefreshes })
+  const edgeRefresh =
+    config.EDGE_REFRESH_URL === ''
+      ? undefined
+      : createEdgeRefreshSender({ baseUrl: config.EDGE_REFRESH_URL, log, refreshes: metrics.edgeRefreshes })
   const edgeRefreshSubscription = edgeRefresh && invalidation.subscribe(edgeRefresh.listener)
   edgeRefreshSubscription?.subscribed.catch((err) => log.warn({ err }, 'edge refresh subscription failed'))
   const clicks = createClickPipeline({ config, db, redis, consumerRedis: clients?.consumerRedis, metrics, log, claimIdleMs })

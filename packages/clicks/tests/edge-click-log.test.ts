@@ -3,7 +3,17 @@ import { parseEdgeClickLine } from '../src/edge-click-log.js'
 
 // A line as nginx's ghostlink_click log_format (escape=json) writes it for a cache hit.
 const line = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ t: 1795787961.583, u: '/abc', s: 302, ip: '203.0.113.7', ua: 'Mozilla/5.0 "x"', ref: 'https://r.example/', url: '42', own: '7', ...over })
+  JSON.stringify({
+    t: 1795787961.583,
+    u: '/abc',
+    s: 302,
+    ip: '203.0.113.7',
+    ua: 'Mozilla/5.0 "x"',
+    ref: 'https://r.example/',
+    url: '42',
+    own: '7',
+    ...over,
+  })
 
 describe('edge click log lines', () => {
   it('become the click record the replica would have handed off', () => {
@@ -12,7 +22,16 @@ describe('edge click log lines', () => {
   })
 
   it('record nginx’s empty values as the replica records missing ones', () => {
-    expect(parseEdgeClickLine(line({ ua: '', ref: '', own: '' }))).toEqual([1795787961583, 'abc', 302, '203.0.113.7', 'unknown', null, 42, null])
+    expect(parseEdgeClickLine(line({ ua: '', ref: '', own: '' }))).toEqual([
+      1795787961583,
+      'abc',
+      302,
+      '203.0.113.7',
+      'unknown',
+      null,
+      42,
+      null,
+    ])
     expect(parseEdgeClickLine(line({ url: '' }))?.[6]).toBeNull()
   })
 
@@ -27,7 +46,16 @@ describe('edge click log lines', () => {
     ['a 410 with a cs that is no click status', { s: 410, cs: '302' }, -410],
   ])('a cached 404/410 for %s becomes the record the replica makes for it', (_, over, status) => {
     // the link ids and referrer of a 404/410 are never recorded, whatever the line holds
-    expect(parseEdgeClickLine(line({ url: '', own: '', ...over }))).toEqual([1795787961583, 'abc', status, '203.0.113.7', 'Mozilla/5.0 "x"', null, null, null])
+    expect(parseEdgeClickLine(line({ url: '', own: '', ...over }))).toEqual([
+      1795787961583,
+      'abc',
+      status,
+      '203.0.113.7',
+      'Mozilla/5.0 "x"',
+      null,
+      null,
+      null,
+    ])
     expect(parseEdgeClickLine(line({ ua: '', ...over }))?.[4]).toBe('unknown')
   })
 

@@ -100,7 +100,12 @@ export const EnvSchema = z.object({
   // code's cached answers (GET <url>/<code> and <url>/r/<code>, apps/redirect/src/edge-refresh/). Blank = off; else an
   // http(s) URL without a trailing slash, query or fragment.
   EDGE_REFRESH_URL: text('').pipe(
-    z.string().refine((v) => v === '' || /^https?:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/.test(v), 'must be blank or an http(s) URL without trailing slash, query or fragment'),
+    z
+      .string()
+      .refine(
+        (v) => v === '' || /^https?:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/.test(v),
+        'must be blank or an http(s) URL without trailing slash, query or fragment',
+      ),
   ),
   CLICK_BATCH_SIZE: positiveInt(1_000),
   CLICK_FLUSH_INTERVAL_MS: positiveInt(250),

@@ -12,7 +12,10 @@ import { createEdgeRefreshSender } from '../../src/edge-refresh/refresh-sender.j
 import { buildService, createTestEnv, type TestEnv, type TestService } from '../helpers/build-service.js'
 
 /** A fake edge refresh server on a free port: records each request's path, answers with `handle`. */
-async function startFakeEdge(handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(302, { location: 'https://example.com/' }).end()) {
+async function startFakeEdge(
+  handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) =>
+    res.writeHead(302, { location: 'https://example.com/' }).end(),
+) {
   const paths: string[] = []
   const server: Server = createServer((req, res) => {
     paths.push(`${req.method} ${req.url}`)
@@ -27,7 +30,9 @@ async function startFakeEdge(handle: (req: IncomingMessage, res: ServerResponse)
 }
 
 const sample = async (svc: TestService, result: string) => {
-  const line = (await svc.app.inject('/metrics')).body.split('\n').find((l) => l.startsWith(`redirect_edge_refreshes_total{result="${result}",`))
+  const line = (await svc.app.inject('/metrics')).body
+    .split('\n')
+    .find((l) => l.startsWith(`redirect_edge_refreshes_total{result="${result}",`))
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1))
 }
 
@@ -96,7 +101,7 @@ describe('the edge refresh sender on a replica (EDGE_REFRESH_URL)', () => {
       await subscribed(svc)
       await redisInvalidation({ redis: api, prefix: env.prefix }).invalidate('snd1')
       await new Promise((r) => setTimeout(r, 200))
-      expect(await sample(svc, 'ok') + (await sample(svc, 'error'))).toBe(0)
+      expect((await sample(svc, 'ok')) + (await sample(svc, 'error'))).toBe(0)
     } finally {
       await svc.close()
     }
@@ -113,7 +118,12 @@ describe('createEdgeRefreshSender', () => {
   function sender(url: string, opts: { concurrency?: number; queueMax?: number; timeoutMs?: number } = {}) {
     const metrics = createRedirectMetrics(config.release, config.flags)
     const warnings: unknown[] = []
-    const s = createEdgeRefreshSender({ baseUrl: url, log: { warn: (o: unknown) => warnings.push(o) } as never, refreshes: metrics.edgeRefreshes, ...opts })
+    const s = createEdgeRefreshSender({
+      baseUrl: url,
+      log: { warn: (o: unknown) => warnings.push(o) } as never,
+      refreshes: metrics.edgeRefreshes,
+      ...opts,
+    })
     stops.push(() => s.close())
     const count = async (result: string) => (await metrics.edgeRefreshes.get()).values.find((v) => v.labels.result === result)?.value ?? 0
     return { s, count, warnings }

@@ -60,7 +60,12 @@ describe('edge refresh mode on /:code and /r/:code', () => {
     return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1))
   }
   const fingerprinted = async (codes: string[]) =>
-    (await env.db.select({ code: requestFingerprints.short_code }).from(requestFingerprints).where(inArray(requestFingerprints.short_code, codes)))
+    (
+      await env.db
+        .select({ code: requestFingerprints.short_code })
+        .from(requestFingerprints)
+        .where(inArray(requestFingerprints.short_code, codes))
+    )
       .map((r) => r.code)
       .sort()
 
