@@ -129,7 +129,9 @@ describe('edge micro-cache end to end', () => {
 
   it(`the edge's workers run at NGINX_WORKER_PRIORITY (${WORKER_PRIORITY} here), ahead of the click writer`, () => {
     const master = readFileSync(edge.vars.NGINX_PID_FILE, 'utf8').trim()
-    const workers = readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).map(Number)
+    // the master's children: the workers, and the cache manager and loader, which keep the master's priority
+    const children = readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).map(Number)
+    const workers = children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker process'))
     expect(workers.length).toBeGreaterThan(0)
     expect(new Set(workers.map((w) => getPriority(w)))).toEqual(new Set([WORKER_PRIORITY]))
   })
@@ -205,6 +207,28 @@ describe('edge micro-cache end to end', () => {
     const misses = log().filter((l) => l.request === 'GET /nosuchcode1 HTTP/1.1')
     expect(misses.map((l) => l.cache)).toEqual(['MISS', 'MISS'])
   }, 60_000)
+
+  it('a cached link that becomes click-limited or query-forwarding stops being answered from the cache at once', async () => {
+    const limited = await shorten('https://example.com/later-limited')
+    const forwarded = await shorten('https://example.com/later-fwd')
+    for (const l of [limited, forwarded]) for (let i = 0; i < 2; i++) expect((await get(`/${l.short_code}`)).status).toBe(302)
+    const cached = (code: string) => log().filter((l) => l.request.startsWith(`GET /${code}`) && l.cache === 'HIT')
+    // creation already filled the edge (its refresh), so both visits came from the cache
+    const before = [cached(limited.short_code).length, cached(forwarded.short_code).length]
+    expect(before[0]).toBeGreaterThanOrEqual(1)
+    expect(before[1]).toBeGreaterThanOrEqual(1)
+    await putUrl(limited.id, { max_clicks: 2 })
+    await putUrl(forwarded.id, { forward_query: true })
+    await new Promise((r) => setTimeout(r, 500)) // the refresh takes milliseconds (the test above prints them)
+    // the refresh stored their answers already expired: from now on every visit reaches a replica, which counts it
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) statuses.push((await get(`/${limited.short_code}`)).status)
+    expect(statuses.slice(2)).toEqual([410, 410])
+    expect((await get(`/${forwarded.short_code}?v=1`)).headers.get('location')).toBe('https://example.com/later-fwd?v=1')
+    expect((await get(`/${forwarded.short_code}?v=2`)).headers.get('location')).toBe('https://example.com/later-fwd?v=2')
+    await new Promise((r) => setTimeout(r, 300))
+    expect([cached(limited.short_code).length, cached(forwarded.short_code).length]).toEqual(before)
+  }, 30_000)
 
   it('a client cannot ask a replica for an unrecorded answer: the edge drops X-GhostLink-Edge-Refresh', async () => {
     const link = await shorten('https://example.com/counted')

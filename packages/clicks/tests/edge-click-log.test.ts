@@ -65,7 +65,7 @@ describe('edge click log lines', () => {
 
   it.each([
     ['not JSON', '{"t":1'],
-    ['another status (only 302s, 404s and 410s are cached)', line({ s: 301 })],
+    ['another status (only 302s, 404s and 410s are served from the cache)', line({ s: 301 })],
     ['a 500', line({ s: 500, cs: '404' })],
     ['a 404 on a path that is not a code', line({ s: 404, u: '/urls/abc' })],
     ['a cs of the wrong type', line({ s: 410, cs: 410 })],

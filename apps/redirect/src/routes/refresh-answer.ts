@@ -20,8 +20,9 @@ export type RefreshAnswerOptions = {
  * processed the invalidation that caused the refresh yet, so its local cache and Redis may still hold the old answer.
  *
  * - quarantined / missing / inactive / expired: the same 410 / 404 as a visit, with its x-ghostlink-click-status;
- * - found: the visit's redirect; `x-accel-expires: 1` when the answer must not stay long at the edge (forward_query:
- *   built from the visitor's query; max_clicks: each one is counted; expires_at: must end on time). A limit the
+ * - found: the visit's redirect; stored already expired (`x-accel-expires: @1`) when every visit must reach a replica
+ *   (forward_query: built from the visitor's query; max_clicks: each one is counted; a status other than 302, which
+ *   the edge never serves from its cache), kept one second when it must end on time (expires_at). A limit the
  *   database already shows reached is a 410 at once (the count only grows).
  */
 export function createRefreshAnswer(opts: RefreshAnswerOptions) {
@@ -51,10 +52,12 @@ export function createRefreshAnswer(opts: RefreshAnswerOptions) {
     const location = o?.forward_query ? forwardQuery(link.original_url, req.url) : link.original_url
     reply.code(status).header('location', safeLocation(location)).header('cache-control', 'private, max-age=0')
     edgeHeaders(reply, link)
-    // only a 302 is ever cached at the edge (its click log ships 302s): another status is left to the edge's own rules
-    if (status === 302 && o !== undefined && (o.forward_query || o.max_clicks !== undefined || o.expires_at !== undefined)) {
-      reply.header('x-accel-expires', '1')
-    }
+    // This answer replaces whatever the edge holds for the code (an older 302 too). An answer every visit must get from
+    // a replica (counted, built from the visitor's query, or a status the edge never serves from its cache) is stored
+    // already expired (`@1`, an absolute time in 1970): the edge serves no expired entry, so each visit goes to a
+    // replica as before. An expiring link's 302 may stay one second. docs/decisions/2026-11-28-edge-refresh-and-priority.md
+    if (status !== 302 || o?.forward_query || o?.max_clicks !== undefined) reply.header('x-accel-expires', '@1')
+    else if (o?.expires_at !== undefined) reply.header('x-accel-expires', '1')
     reply.send()
   }
 

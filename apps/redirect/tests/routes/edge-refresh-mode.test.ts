@@ -108,18 +108,18 @@ describe('edge refresh mode on /:code and /r/:code', () => {
   })
 
   it.each([
-    ['forward_query', '/rfwd?b=2', 'https://example.com/fwd?a=1&b=2'],
-    ['max_clicks not reached', '/rmax', 'https://example.com/max'],
-    ['a future expiry', '/r/rfut', 'https://example.com/fut'],
-  ])('answers a link with %s with a 302 the edge keeps one second', async (_, path, location) => {
+    ['forward_query', '/rfwd?b=2', 'https://example.com/fwd?a=1&b=2', '@1', 'stores already expired (every visit reaches a replica)'],
+    ['max_clicks not reached', '/rmax', 'https://example.com/max', '@1', 'stores already expired (every visit reaches a replica)'],
+    ['a future expiry', '/r/rfut', 'https://example.com/fut', '1', 'keeps one second'],
+  ])('answers a link with %s with a 302 the edge %s', async (_, path, location, expires) => {
     const res = await refresh(path)
-    expect([res.statusCode, res.headers.location, res.headers['x-accel-expires']]).toEqual([302, location, '1'])
+    expect([res.statusCode, res.headers.location, res.headers['x-accel-expires']]).toEqual([302, location, expires])
     expect(res.headers['x-ghostlink-url-id']).toBeDefined()
   })
 
-  it('answers a 301 as a visit gets it, without an expiry header (only 302s are cached at the edge)', async () => {
+  it('answers a 301 as a visit gets it, stored already expired at the edge (it replaces an older 302 there)', async () => {
     const res = await refresh('/rperm')
-    expect([res.statusCode, res.headers.location, res.headers['x-accel-expires']]).toEqual([301, 'https://example.com/perm', undefined])
+    expect([res.statusCode, res.headers.location, res.headers['x-accel-expires']]).toEqual([301, 'https://example.com/perm', '@1'])
   })
 
   it('records nothing and takes no click, where a visit records one', async () => {
