@@ -1,5 +1,6 @@
-// pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000] [--warmup 5] [--diagnose] [--warm-in-one-second]   (BENCH_KEEP=1 keeps nginx's logs)
-// The front door as the platform runs it, on this one box: nginx (the rendered template, a worker per core, the
+// pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000] [--warmup 5] [--diagnose] [--warm-in-one-second]
+//   [--probe-nice 'nginx=0;writer=0,postgres=19']   (BENCH_KEEP=1 keeps nginx's logs)
+// The front door as the platform runs it, on this one box: nginx (the rendered template, one worker as compose runs it, the
 // micro-cache on), two redirect replicas handing clicks off (CLICK_CONSUMER=off), the click writer (draining the
 // stream and shipping the edge's click log) and Postgres, all built and started as production starts them. wrk
 // loads, in alternating slices of one run: the bare fastify ceiling, the front door, and nginx's own `return 302`.
@@ -26,10 +27,14 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '100' },
     codes: { type: 'string', default: '1000' },
     // diagnostic targets, never the verdict: the front door with the click writer stopped (SIGSTOP) during its slices,
-    // so the box spends nothing on writing clicks until the slice ends (the click pipeline's share); and with the
-    // writer back at nice 0 for its slices, as before CLICK_WRITER_NICE (raising a priority needs root)
+    // so the box spends nothing on writing clicks until the slice ends (the click pipeline's share); with the writer
+    // back at nice 0 for its slices, as before CLICK_WRITER_NICE; and with the edge's workers at nice 0, as before
+    // NGINX_WORKER_PRIORITY (raising a priority needs root)
     diagnose: { type: 'boolean', default: false },
     'warm-in-one-second': { type: 'boolean', default: false },
+    // more diagnostic targets: the front door with these parts' threads at these nice values for its slices
+    // (parts: nginx, replicas, writer, postgres; ';' separates targets)
+    'probe-nice': { type: 'string' },
     warmup: { type: 'string', default: '5' },
   },
 })
@@ -84,15 +89,22 @@ async function run() {
   const env = { DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', APP_VERSION: 'bench' }
   // the replicas as compose runs them (heap caps, hand-off only)
   const replicaArgs = (process.env.BENCH_REPLICA_NODE_ARGS ?? '--max-old-space-size=96 --max-semi-space-size=4').split(' ').filter(Boolean)
-  const r1 = await startChild('apps/redirect/dist/server.js', { ...env, CLICK_CONSUMER: 'off' }, replicaArgs)
-  const r2 = await startChild('apps/redirect/dist/server.js', { ...env, CLICK_CONSUMER: 'off' }, replicaArgs)
+  // the replicas refresh a changed code's entry at the edge (none changes here, but they run as deployed)
+  const refreshPort = await freePort()
+  const replicaEnv = { ...env, CLICK_CONSUMER: 'off', EDGE_REFRESH_URL: `http://127.0.0.1:${refreshPort}` }
+  const r1 = await startChild('apps/redirect/dist/server.js', replicaEnv, replicaArgs)
+  const r2 = await startChild('apps/redirect/dist/server.js', replicaEnv, replicaArgs)
   children.push(r1, r2)
 
   const edgePort = await freePort()
   const edge = prepareNginx(join(dir, 'edge'), {
     NGINX_LISTEN: `127.0.0.1:${edgePort}`,
-    NGINX_WORKER_PROCESSES: 'auto',
+    // as compose runs it: one worker, its service's CPU limit (BENCH_NGINX_WORKERS=auto: one per core)
+    NGINX_WORKER_PROCESSES: process.env.BENCH_NGINX_WORKERS ?? '1',
     NGINX_REDIRECT_CACHE: 'redirect_cache',
+    NGINX_REFRESH_LISTEN: `127.0.0.1:${refreshPort}`,
+    // as compose runs the edge (CAP_SYS_NICE there); raising a priority needs root here
+    NGINX_WORKER_PRIORITY: process.getuid?.() === 0 ? '-10' : '0',
     NGINX_TEMP_DIR: cacheDir,
     API_UPSTREAM: `127.0.0.1:${await freePort()}`, // not started: the bench loads the redirect path only
     REDIRECT_UPSTREAM_1: r1.base.replace('http://', ''),
@@ -127,17 +139,23 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   children.push(ceiling)
   await waitReady(`${front}/edge-health`)
   await waitReady(`${limit}/ready`)
-  // nginx keeps a cached entry's validity in whole seconds, so a code filled in second s expires at the tick s + 2 and,
-  // under steady traffic, is refreshed right after it, every other tick from then on (docs/decisions/
-  // 2026-11-27-click-writer-priority.md). Codes first seen at random moments fall on either parity; a pass over every
-  // code within one second puts them all on one and doubles the refresh storm at each of its ticks. So the pass fills
-  // half the codes, waits for the next second, then fills the other half (--warm-in-one-second: the old single pass).
+  // nginx keeps a cached entry's validity in whole seconds (NGINX_REDIRECT_CACHE_SECONDS, v), so a code filled in
+  // second s expires at the tick s + v + 1 and, under steady traffic, is refreshed right after it, every v + 1 ticks
+  // from then on (docs/decisions/2026-11-27-click-writer-priority.md). Codes first seen at random moments fall on every
+  // tick; a pass over every code within one second puts them all on one and makes one storm of refreshes of them all.
+  // So the pass is spread over v seconds (--warm-in-one-second: the old single pass).
+  const validity = Number(edge.vars.NGINX_REDIRECT_CACHE_SECONDS)
   const warmFront = async (base: string) => {
     if (args['warm-in-one-second']) return warm(base, codes)
-    const half = Math.ceil(codes.length / 2)
-    const first = await warm(base, codes.slice(0, half))
-    await new Promise((r) => setTimeout(r, 1_050 - (Date.now() % 1_000)))
-    return first + (await warm(base, codes.slice(half)))
+    // one share of the codes per second of the entries' validity: under steady traffic a code's refresh falls on the
+    // tick after the second its entry was filled, and codes first seen at random moments spread over every tick
+    const share = Math.ceil(codes.length / validity)
+    let n = 0
+    for (let i = 0; i < codes.length; i += share) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 1_050 - (Date.now() % 1_000)))
+      n += await warm(base, codes.slice(i, i + share))
+    }
+    return n
   }
   let warmed = await warmFront(front)
   await warm(ceiling.base, codes)
@@ -149,6 +167,8 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
           where relname in ('events', 'request_fingerprints')`
       )[0]!.n,
     )
+  const checkpoints = async () =>
+    Number((await db.$client`select checkpoints_timed + checkpoints_req as n from pg_stat_bgwriter`)[0]!.n)
   const pgPids = async () => (await db.$client`select pid from pg_stat_activity where datname = current_database()`).map((r) => Number(r.pid))
   // the front door's CPU by part: the edge, the replicas, the click writer (and shipper), Postgres (its backends)
   const frontPids = async (): Promise<Record<string, number[]>> => ({
@@ -163,8 +183,8 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
     pids: () => Promise<Record<string, number[]>>
     front?: boolean
     writerStopped?: boolean
-    /** the writer's niceness for the slice (all its threads), restored after */
-    writerNice?: number
+    /** niceness per part for the slice (every thread of its processes), restored after */
+    nice?: Record<string, number>
   }
   const targets: Target[] = [
     { name: 'ceiling', base: ceiling.base, pids: async () => ({ fastify: [ceiling.proc.pid!] }) },
@@ -172,9 +192,11 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
     ...(args.diagnose
       ? [
           { name: 'no-writer', base: front, pids: frontPids, front: true, writerStopped: true },
-          { name: 'nice-0', base: front, pids: frontPids, front: true, writerNice: 0 },
+          { name: 'nice-0', base: front, pids: frontPids, front: true, nice: { writer: 0 } },
+          { name: 'edge-0', base: front, pids: frontPids, front: true, nice: { nginx: 0 } },
         ]
       : []),
+    ...(args['probe-nice'] ?? '').split(';').filter(Boolean).map((p) => ({ name: p, base: front, pids: frontPids, front: true, nice: Object.fromEntries(p.split(',').map((kv) => [kv.split('=')[0]!, Number(kv.split('=')[1])])) })),
     { name: 'limit', base: limit, pids: async () => ({ nginx: nginxWorkers(`${limitDir}/nginx.pid`) }) },
   ]
   type Slice = { rps: number; p50: number; p99: number; requests: number; errors: number; cpuUs: number; parts: Record<string, number>; drain?: number }
@@ -183,7 +205,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   // code V8 has not optimised yet (the replicas, which see ~3 % of the requests, used twice the CPU per request in the
   // first front-door slice of every run as in the later ones). A long-running platform is past that.
   if (warmup > 0) {
-    for (const t of targets.filter((t) => !t.writerStopped && t.writerNice === undefined)) {
+    for (const t of targets.filter((t) => !t.writerStopped && t.nice === undefined)) {
       if (t.front) warmed += await warmFront(t.base)
       const r = wrk(t.base, warmup)
       if (t.front) await drained(edge.vars.NGINX_EDGE_CLICK_LOG)
@@ -198,16 +220,17 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
       if (t.front) warmed += await warmFront(t.base)
       const pids = await t.pids()
       const vacuums0 = t.front ? await vacuums() : 0
+      const checkpoints0 = await checkpoints()
       const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, sumCpu(v)]))
       if (t.writerStopped) writer.proc.kill('SIGSTOP')
-      const writerThreads = t.writerNice === undefined ? [] : threadsOf(writer.proc.pid!).map((tid) => [tid, getPriority(tid)] as const)
-      for (const [tid] of writerThreads) setPriority(tid, t.writerNice!)
+      const reniced = Object.entries(t.nice ?? {}).flatMap(([part, n]) => (pids[part] ?? []).flatMap(threadsOf).map((tid) => [tid, getPriority(tid), n] as const))
+      for (const [tid, , n] of reniced) trySetPriority(tid, n)
       let r: ReturnType<typeof wrk>
       try {
         r = wrk(t.base)
       } finally {
         if (t.writerStopped) writer.proc.kill('SIGCONT')
-        for (const [tid, was] of writerThreads) setPriority(tid, was)
+        for (const [tid, was] of reniced) trySetPriority(tid, was)
       }
       // µs of CPU per request answered in the slice, by part (the writer's and Postgres's share of the slice only)
       const parts = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, ((sumCpu(v) - cpu0[k]!) * 1e6) / r.requests]))
@@ -222,10 +245,13 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
       // autovacuum and autoanalyze runs on the click tables during the slice and its drain: a young table is vacuumed
       // at every 20 % of growth (autovacuum_vacuum_insert_scale_factor), which a long-lived one rarely meets
       const vacuumed = t.front ? (await vacuums()) - vacuums0 : undefined
+      // checkpoints of the whole server during the slice (and a front slice's drain): a checkpoint writes the dirty
+      // buffers, and the first change to each page after it puts the whole page in the WAL
+      const checkpointed = (await checkpoints()) - checkpoints0
       const s = { ...r, cpuUs, parts, drain }
       results.get(t.name)!.push(s)
       console.log(
-        `rep ${rep + 1} ${t.name.padEnd(8)} ${s.rps.toFixed(0).padStart(7)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  ${s.cpuUs.toFixed(1)} µs CPU/req (${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})${drain === undefined ? '' : `  drain ${drain.toFixed(1)} s`}${vacuumed === undefined ? '' : `  autovacuum/analyze runs ${vacuumed}`}${s.errors ? `  ERRORS ${s.errors}` : ''}`,
+        `rep ${rep + 1} ${t.name.padEnd(8).slice(0, 24)} ${s.rps.toFixed(0).padStart(7)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  ${s.cpuUs.toFixed(1)} µs CPU/req (${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})${drain === undefined ? '' : `  drain ${drain.toFixed(1)} s`}${vacuumed === undefined ? '' : `  autovacuum/analyze runs ${vacuumed}`}  checkpoints ${checkpointed}${s.errors ? `  ERRORS ${s.errors}` : ''}`,
       )
     }
   }
@@ -275,7 +301,9 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   if (args.diagnose) {
     row('(diagnostic) the same, click writer stopped', agg('no-writer'))
     row('(diagnostic) the same, click writer at nice 0', agg('nice-0'))
+    row('(diagnostic) the same, edge workers at nice 0', agg('edge-0'))
   }
+  for (const p of (args['probe-nice'] ?? '').split(';').filter(Boolean)) row(`(probe) ${p}`, agg(p))
   // beside the verdict (the worst slices of each), the same ratio rep by rep: one noisy slice moves the verdict
   const perRep = results.get('front')!.map((s, i) => s.p99 / results.get('ceiling')![i]!.p99).sort((a, b) => a - b)
   console.log(`\nfront door p99 ÷ the ceiling's, rep by rep: ${perRep.map((x) => `${x.toFixed(1)}×`).join(', ')}`)
@@ -298,6 +326,16 @@ function startNginx(a: string[]) {
   const s = spawnSync('nginx', a, { encoding: 'utf8' })
   if (s.status !== 0) throw new Error(`nginx: ${s.stderr}`)
   nginxes.push({ args: a })
+}
+
+/** A thread may have ended since it was listed (libuv's pool, a Postgres backend): nothing to restore then. */
+function trySetPriority(tid: number, nice: number) {
+  try {
+    setPriority(tid, nice)
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_SYSTEM_ERROR' || !existsSync(`/proc/${tid}`)) return
+    throw err
+  }
 }
 
 /** A process's threads (Linux keeps a nice value per thread). */

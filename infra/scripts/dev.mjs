@@ -25,6 +25,8 @@ const ports = {
   prober: port('PROBER_PORT', 9101),
   risk: port('RISK_PORT', 9102),
   web: port('WEB_PORT', 8084),
+  // the edge's internal refresh server (docs/decisions/2026-11-28-edge-refresh-and-priority.md)
+  edgeRefresh: port('EDGE_REFRESH_PORT', 8079),
 }
 const skipMigrate = process.argv.includes('--no-migrate')
 
@@ -123,6 +125,8 @@ if (hasNginx) {
   // the edge answers hot codes from its cache and logs them; the click writer ships that log
   const writer = apps.find((a) => a.name === 'click-writer')
   writer.env.EDGE_CLICK_LOG = edge.vars.NGINX_EDGE_CLICK_LOG
+  // a change to a link reaches the edge's cache at once: the replicas refresh the code there
+  for (const a of apps.filter((a) => a.name.startsWith('redirect-'))) a.env.EDGE_REFRESH_URL = `http://127.0.0.1:${ports.edgeRefresh}`
 }
 
 const startApp = (app) => {

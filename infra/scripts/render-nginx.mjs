@@ -27,6 +27,10 @@ export const NGINX_DEFAULTS = {
   RATE_LIMIT_WRITE_BURST: '20',
   // the edge micro-cache: `redirect_cache` only where a click writer ships NGINX_EDGE_CLICK_LOG (EDGE_CLICK_LOG)
   NGINX_REDIRECT_CACHE: 'off',
+  // how long the edge keeps a code's answer when no refresh comes (the replicas refresh it on every change)
+  NGINX_REDIRECT_CACHE_SECONDS: '10',
+  // the workers' nice value: below 0 needs root (CAP_SYS_NICE); compose and a root `pnpm dev` use -10
+  NGINX_WORKER_PRIORITY: '0',
 }
 
 /** The edge's tunables an operator sets in the environment, as `.env` does for compose: the RATE_LIMIT_* pairs. */
@@ -45,11 +49,16 @@ export function devNginxVars(env, ports, quarantineMapFile) {
     REDIRECT_UPSTREAM_1: `127.0.0.1:${ports.redirect1}`,
     REDIRECT_UPSTREAM_2: `127.0.0.1:${ports.redirect2}`,
     QUARANTINE_MAP_FILE: quarantineMapFile,
-    // as deployed: a worker per core, and the micro-cache on (dev.mjs runs the click writer that ships its log)
-    NGINX_WORKER_PROCESSES: 'auto',
+    // as deployed: one worker (compose's edge has one core), and the micro-cache on (dev.mjs runs the click writer
+    // that ships its log)
+    NGINX_WORKER_PROCESSES: '1',
     NGINX_REDIRECT_CACHE: 'redirect_cache',
     // the micro-cache in memory, as compose mounts it (a tmpfs): no disk file per hit
     NGINX_TEMP_DIR: existsSync('/dev/shm') ? `/dev/shm/ghostlink-nginx-${ports.edge}` : undefined,
+    // the replicas refresh a changed code's cached answers here (EDGE_REFRESH_URL)
+    NGINX_REFRESH_LISTEN: `127.0.0.1:${ports.edgeRefresh ?? 8079}`,
+    // the edge first, as compose runs it; raising a priority needs root, and an unprivileged nginx would log an alert
+    NGINX_WORKER_PRIORITY: process.getuid?.() === 0 ? '-10' : '0',
   }
 }
 
@@ -86,6 +95,9 @@ export function prepareNginx(prefix, overrides = {}) {
     NGINX_ACCESS_LOG: join(dir, 'logs/access.log'),
     NGINX_EDGE_CLICK_LOG: join(dir, 'logs/edge-clicks.log'),
     QUARANTINE_MAP_FILE: join(dir, 'blocked_codes.conf'),
+    // the refresh server (internal): a socket of this prefix unless a caller gives it an address, so that any number
+    // of test edges run side by side
+    NGINX_REFRESH_LISTEN: `unix:${join(dir, 'refresh.sock')}`,
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined && v !== '')),
   }
   vars.QUARANTINE_MAP_FILE = resolve(vars.QUARANTINE_MAP_FILE)
@@ -132,7 +144,7 @@ if (runAsCommand) {
     console.error('usage: render-nginx.mjs <prefix-dir>')
     process.exit(2)
   }
-  const names = [...Object.keys(NGINX_DEFAULTS), 'QUARANTINE_MAP_FILE', 'NGINX_EDGE_CLICK_LOG']
+  const names = [...Object.keys(NGINX_DEFAULTS), 'QUARANTINE_MAP_FILE', 'NGINX_EDGE_CLICK_LOG', 'NGINX_REFRESH_LISTEN']
   const p = prepareNginx(prefix, Object.fromEntries(names.map((n) => [n, process.env[n]])))
   console.log(`${p.confPath}\nrun: nginx ${nginxArgs(p).join(' ')}`)
 }

@@ -263,7 +263,7 @@ it('nginx -t accepts the template as compose renders it (service names, absolute
   writeFileSync(`${dir}/map.conf`, '')
   const conf = renderNginx({
     ...NGINX_DEFAULTS,
-    NGINX_WORKER_PROCESSES: 'auto',
+    NGINX_WORKER_PROCESSES: '1',
     NGINX_LISTEN: '8080',
     API_UPSTREAM: '127.0.0.1:8081', // nginx -t resolves names; compose names only resolve inside the network
     REDIRECT_UPSTREAM_1: 'localhost:8082',
@@ -273,6 +273,8 @@ it('nginx -t accepts the template as compose renders it (service names, absolute
     NGINX_ACCESS_LOG: `${dir}/access.log`,
     NGINX_EDGE_CLICK_LOG: `${dir}/edge-clicks.log`,
     NGINX_REDIRECT_CACHE: 'redirect_cache',
+    NGINX_REFRESH_LISTEN: '8079',
+    NGINX_WORKER_PRIORITY: '-10',
     NGINX_TEMP_DIR: dir,
     QUARANTINE_MAP_FILE: `${dir}/map.conf`,
   })

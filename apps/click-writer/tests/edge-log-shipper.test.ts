@@ -26,7 +26,10 @@ describe('edge click log shipper', () => {
   beforeAll(async () => {
     env = await createTestEnv({ name: 'edge-log-shipper' })
     dir = mkdtempSync(join(tmpdir(), 'gl-edge-log-'))
-    const [row] = await env.db.insert(urls).values({ short_code: 'hot1', original_url: 'https://example.com/hot' }).returning({ id: urls.id })
+    const [row] = await env.db
+      .insert(urls)
+      .values({ short_code: 'hot1', original_url: 'https://example.com/hot' })
+      .returning({ id: urls.id })
     urlId = row!.id
   })
   afterAll(async () => {
@@ -138,11 +141,38 @@ describe('edge click log shipper', () => {
     const before = await redirects()
     const skipped: number[] = []
     writeFileSync(log, `not json\n${JSON.stringify({ t: 1, u: '/a/b', s: 302, ip: 'x', ua: '', ref: '', url: '', own: '' })}\n${lines(3)}`)
-    const s = createEdgeLogShipper({ path: log, stateFile: `${log}.offset`, write, source: 'edge-test', pollMs: 20, onSkipped: (n) => skipped.push(n) })
+    const s = createEdgeLogShipper({
+      path: log,
+      stateFile: `${log}.offset`,
+      write,
+      source: 'edge-test',
+      pollMs: 20,
+      onSkipped: (n) => skipped.push(n),
+    })
     s.start()
     await vi.waitFor(async () => expect(await redirects()).toBe(before + 3), { timeout: 10_000 })
     await s.close()
     expect(skipped.reduce((a, b) => a + b, 0)).toBe(2)
   }, 20_000)
-})
 
+  it('ships cached 404/410 hits (the edge refresh stores them) as the replica records them: a fingerprint, no event', async () => {
+    const log = join(dir, 'refused.log')
+    const before = await redirects()
+    // cs: the answer's x-ghostlink-click-status; the last line predates it
+    const hit = (u: string, s: number, cs?: string) =>
+      `${JSON.stringify({ t: 1795787962.5, u, s, ip: '198.51.100.4', ua: UA, ref: 'https://r.example/', url: '', own: '', ...(cs === undefined ? {} : { cs }) })}\n`
+    writeFileSync(log, hit('/gone404', 404, '404') + hit('/r/quar410', 410, '410') + hit('/dead410', 410, '-410') + hit('/old410', 410))
+    const s = shipper(log)
+    s.start()
+    const rows = () => env.db.select().from(requestFingerprints).where(eq(requestFingerprints.client_ip, '198.51.100.4'))
+    await vi.waitFor(async () => expect(await rows()).toHaveLength(4), { timeout: 10_000 })
+    await s.close()
+    const byCode = Object.fromEntries((await rows()).map((r) => [r.short_code, r]))
+    // is_dead_link is every answer but a 302 (docs/CONTRACT.md#c-4-4); quarantined vs inactive is is_quarantined
+    expect(byCode.gone404).toMatchObject({ status_code: 404, is_invalid_short_code: true, is_quarantined: false, is_dead_link: true })
+    expect(byCode.quar410).toMatchObject({ status_code: 410, is_invalid_short_code: false, is_quarantined: true, is_dead_link: true })
+    expect(byCode.dead410).toMatchObject({ status_code: 410, is_invalid_short_code: false, is_quarantined: false, is_dead_link: true })
+    expect(byCode.old410).toMatchObject({ status_code: 410, is_quarantined: false, is_dead_link: true })
+    expect(await redirects()).toBe(before)
+  }, 20_000)
+})

@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { RedirectAppOptions } from './app.js'
 import { createClickPipeline } from '@ghostlink/clicks'
+import { createEdgeRefreshSender } from './edge-refresh/refresh-sender.js'
 
 export type OpenedDeps = RedirectAppOptions & {
   /** How this tier learns of link changes; one process without Redis hands the same bus to the API. */
@@ -86,6 +87,13 @@ async function wire(
   })
   // with Redis, subscribing waits for a connection (offline queue): do not hold start-up hostage to Redis
   lookup.listen(invalidation).catch((err) => log.warn({ err }, 'invalidation subscription failed'))
+  // the edge refresh (EDGE_REFRESH_URL): the same invalidations also refresh the edge's cached answers for the code
+  const edgeRefresh =
+    config.EDGE_REFRESH_URL === ''
+      ? undefined
+      : createEdgeRefreshSender({ baseUrl: config.EDGE_REFRESH_URL, log, refreshes: metrics.edgeRefreshes })
+  const edgeRefreshSubscription = edgeRefresh && invalidation.subscribe(edgeRefresh.listener)
+  edgeRefreshSubscription?.subscribed.catch((err) => log.warn({ err }, 'edge refresh subscription failed'))
   const clicks = createClickPipeline({ config, db, redis, consumerRedis: clients?.consumerRedis, metrics, log, claimIdleMs })
 
   const clickLimiter = createClickLimiter({ db, redis, prefix: config.REDIS_PREFIX })
@@ -100,6 +108,8 @@ async function wire(
     metrics,
     invalidation,
     async close() {
+      await edgeRefreshSubscription?.stop()
+      await edgeRefresh?.close()
       await clicks.close()
       await lookup.close()
       clients?.subscriber.disconnect()

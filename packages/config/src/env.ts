@@ -96,6 +96,17 @@ export const EnvSchema = z.object({
   // edge worker), so a shorter copy sent most refreshes to Redis; changes reach it by invalidation, and a lost message
   // only while the subscriber reconnects, which clears this cache (docs/decisions/2026-11-27-click-writer-priority.md)
   LOCAL_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  // The edge refresh: on each link invalidation, this replica asks the edge's internal refresh server to re-fetch the
+  // code's cached answers (GET <url>/<code> and <url>/r/<code>, apps/redirect/src/edge-refresh/). Blank = off; else an
+  // http(s) URL without a trailing slash, query or fragment.
+  EDGE_REFRESH_URL: text('').pipe(
+    z
+      .string()
+      .refine(
+        (v) => v === '' || /^https?:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/.test(v),
+        'must be blank or an http(s) URL without trailing slash, query or fragment',
+      ),
+  ),
   CLICK_BATCH_SIZE: positiveInt(1_000),
   CLICK_FLUSH_INTERVAL_MS: positiveInt(250),
   CLICK_BUFFER_MAX: positiveInt(200_000),

@@ -56,6 +56,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ API_URL: 'not a url' })).toThrow(/API_URL/)
   })
 
+  it('reads EDGE_REFRESH_URL: blank is off, else an http(s) URL without trailing slash', () => {
+    expect(loadConfig({}).EDGE_REFRESH_URL).toBe('')
+    expect(loadConfig({ EDGE_REFRESH_URL: ' ' }).EDGE_REFRESH_URL).toBe('')
+    expect(loadConfig({ EDGE_REFRESH_URL: 'http://nginx:8089' }).EDGE_REFRESH_URL).toBe('http://nginx:8089')
+    expect(loadConfig({ EDGE_REFRESH_URL: 'https://edge.internal/_refresh' }).EDGE_REFRESH_URL).toBe('https://edge.internal/_refresh')
+    for (const bad of ['http://nginx:8089/', 'nginx:8089', 'ftp://nginx', 'http://nginx/x?y=1', 'http://nginx#f'])
+      expect(() => loadConfig({ EDGE_REFRESH_URL: bad }), bad).toThrow(/EDGE_REFRESH_URL/)
+  })
+
   it('prefers a valid DATABASE_URL and falls back to the parts when it is not one', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5433/x' }).databaseUrl).toBe('postgres://u@db:5433/x')
     expect(loadConfig({ DATABASE_URL: 'nonsense', DATABASE_NAME: 'gl', DATABASE_HOST: 'pg' }).databaseUrl).toBe(

@@ -3,3 +3,4 @@ export { type FoundLink, type LinkAnswer, LinkAnswerSchema, type LinkOptions } f
 export { safeLocation } from './safe-location.js'
 export { forwardQuery } from './forward-query.js'
 export { type ClickLimiter, createClickLimiter, type LimitedClick, type TakeResult } from './click-limit.js'
+export { fetchLinkAnswer } from './fetch-link-answer.js'

@@ -45,6 +45,20 @@ export function createRedirectMetrics(release: ReleaseLabels, flags: Record<stri
       help: 'Click records dropped because the in-memory buffer was full',
       registers,
     }),
+    // the edge refresh (apps/redirect/src/edge-refresh/): answers to the edge's refresh requests, which are no clicks
+    // and so not in url_redirects_total, and the refresh requests this replica sends to the edge
+    edgeRefreshAnswers: new Counter({
+      name: 'redirect_edge_refresh_answers_total',
+      help: 'Answers to the edge refresh (X-GhostLink-Edge-Refresh: 1) by status; no click is recorded for them',
+      labelNames: ['status'] as const,
+      registers,
+    }),
+    edgeRefreshes: new Counter({
+      name: 'redirect_edge_refreshes_total',
+      help: 'Edge refresh requests sent on link invalidations, by result (ok, error, dropped: the queue was full)',
+      labelNames: ['result'] as const,
+      registers,
+    }),
     invalidCodeHits: new Counter({
       name: 'ghostlink_invalid_short_code_hits_total',
       help: 'Requests for unknown short codes',

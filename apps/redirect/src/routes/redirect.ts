@@ -1,21 +1,19 @@
-import { ClickStatus, EDGE_HEADERS } from '@ghostlink/clicks'
-import { HttpError, NotFound, Quarantined } from '@ghostlink/http'
+import { ClickStatus } from '@ghostlink/clicks'
+import type { HttpError } from '@ghostlink/http'
 import { type FoundLink, forwardQuery, type LinkAnswer, type LinkOptions, safeLocation } from '@ghostlink/links'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { trustedProxies } from '../http/trusted-proxies.js'
+import { deadLink, EDGE_REFRESH_HEADER, edgeHeaders, quarantinedCode, unknownCode } from './edge-answer.js'
+import { createRefreshAnswer } from './refresh-answer.js'
 
 // request_fingerprints.short_code is varchar(64): a longer path is an unknown route, not a fingerprinted code
 const Params = z.object({ code: z.string().min(1).max(64) })
 
-// GET /:code and /r/:code — the main redirect, HEAD included (docs/CONTRACT.md#c-1-9, docs/decisions/rewrite-decisions.md#d-3)
-/** The link's ids for the edge's click log of cache hits; nginx logs and strips them (EDGE_HEADERS). */
-function edgeHeaders(reply: FastifyReply, link: FoundLink): void {
-  reply.header(EDGE_HEADERS.urlId, link.id)
-  if (link.user_id !== null) reply.header(EDGE_HEADERS.userId, link.user_id)
-}
-
+// GET /:code and /r/:code — the main redirect, HEAD included (docs/CONTRACT.md#c-1-9, docs/decisions/rewrite-decisions.md#d-3).
+// Every 404/410 carries the ClickStatus recorded for it (edge-answer.ts); the edge refresh is answered by refresh-answer.ts.
 export default async function redirectRoutes(app: FastifyInstance) {
-  const { config, lookup, clicks, redirectMetrics: metrics, clickLimiter } = app
+  const { config, db, lookup, clicks, redirectMetrics: metrics, clickLimiter } = app
   const quarantineMode = config.ENABLE_QUARANTINE_MODE
   // children bound once: no label lookup per request
   const answered = {
@@ -27,6 +25,12 @@ export default async function redirectRoutes(app: FastifyInstance) {
     410: metrics.redirects.labels({ app_version: config.APP_VERSION, status: 410 }),
   }
   const latency = metrics.redirectLatency.labels()
+  const refresh = createRefreshAnswer({
+    db,
+    quarantineMode,
+    trusted: trustedProxies(config.TRUSTED_PROXIES),
+    answers: metrics.edgeRefreshAnswers,
+  })
 
   /**
    * The answer for a resolved code. Synchronous for a link without options, so a local-cache hit is answered
@@ -40,13 +44,13 @@ export default async function redirectRoutes(app: FastifyInstance) {
       clicks.record([Date.now(), code, ClickStatus.quarantined, ip, ua, null, null, null])
       metrics.blockedRequests.inc()
       answered[410].inc()
-      throw Quarantined()
+      throw quarantinedCode()
     }
     if (link.kind === 'missing') {
       clicks.record([Date.now(), code, ClickStatus.unknown, ip, ua, null, null, null])
       metrics.invalidCodeHits.inc()
       answered[404].inc()
-      throw NotFound()
+      throw unknownCode()
     }
     // step 4: no event and no redirect counted, but a fingerprint: a hit on a dead link is what ghost-probe pressure
     // counts. ClickStatus.inactive is stored as 410, told apart from a quarantined code's 410
@@ -56,7 +60,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
     answered[302].inc()
     latency.observe(reply.elapsedTime / 1000)
     // private, max-age=0: a browser must not keep a redirect that may be quarantined later (the edge's own
-    // micro-cache ignores it and keeps a 302 for about a second). The link's ids ride along for the edge's click log
+    // micro-cache ignores it and keeps a 302 until the edge refresh replaces it). The link's ids ride along for the edge's click log
     // and are stripped there (packages/clicks/src/edge-click-log.ts); nothing in this answer is the visitor's.
     reply.code(302).header('location', safeLocation(link.original_url)).header('cache-control', 'private, max-age=0')
     edgeHeaders(reply, link)
@@ -68,7 +72,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
   function dead(code: string, ip: string, ua: string, message: string): HttpError {
     clicks.record([Date.now(), code, ClickStatus.inactive, ip, ua, null, null, null])
     answered[410].inc()
-    return new HttpError(410, message)
+    return deadLink(message)
   }
 
   /** Expiry, then the click limit (an expired link takes no click), then redirect type and query forwarding. */
@@ -112,6 +116,8 @@ export default async function redirectRoutes(app: FastifyInstance) {
     edgeHeaders(reply, link)
     // the edge must not replay a click-limited answer (each one is counted) or one built from this visitor's query
     if (o.forward_query || o.max_clicks !== undefined) reply.header('x-accel-expires', '0')
+    // an expiring link must end on time at the edge too, whatever validity the edge gives other 302s
+    else if (o.expires_at !== undefined && status === 302) reply.header('x-accel-expires', '1')
     reply.send()
   }
 
@@ -123,9 +129,10 @@ export default async function redirectRoutes(app: FastifyInstance) {
     const params = Params.safeParse(req.params)
     if (!params.success) {
       answered[404].inc()
-      throw NotFound()
+      throw unknownCode()
     }
     const code = params.data.code
+    if (req.headers[EDGE_REFRESH_HEADER] === '1') return refresh(req, reply, code)
     const local = lookup.cached(code)
     if (local === undefined) return resolveThenAnswer(req, reply, code)
     // undefined once the reply is sent: returning it would make fastify send it again

@@ -61,23 +61,56 @@ type Row = {
   visitors: string[]
 }
 
+/** One day's visitors in a batch: the hash of each (user agent, IP), and the hashes each link already took. */
+type Day = { salt: string | undefined; byAgent: Map<string, Map<string, string>>; taken: Map<number, Set<string>> }
+
 const listKey = (prefix: string, value: string) => {
   const v = value.length > 255 ? value.slice(0, 255) : value
   return prefix + (v.includes(LIST_KEY_SEPARATOR) ? v.replaceAll(LIST_KEY_SEPARATOR, ' ') : v)
 }
 
 /**
+ * A parsed agent's three list keys, named once per agent object (the LRU's, shared by every click of that user agent)
+ * rather than once per row: the same string objects come back, so the row's key map finds them by their cached hash.
+ */
+const agentKeys = new WeakMap<ParsedAgent, readonly [string, string, string]>()
+function keysOf(agent: ParsedAgent): readonly [string, string, string] {
+  let keys = agentKeys.get(agent)
+  if (keys === undefined) {
+    keys = [listKey(StatsListPrefix.browser, agent.browser), listKey(StatsListPrefix.os, agent.os), listKey(StatsListPrefix.device, agent.device)]
+    agentKeys.set(agent, keys)
+  }
+  return keys
+}
+
+/** A referrer host's list key, named once per host; bounded like the referrer LRU (emptied at 10 000 hosts). */
+const referrerKeys = new Map<string, string>()
+function referrerKey(host: string): string {
+  let key = referrerKeys.get(host)
+  if (key === undefined) {
+    if (referrerKeys.size >= 10_000) referrerKeys.clear()
+    key = listKey(StatsListPrefix.referrer, host)
+    referrerKeys.set(host, key)
+  }
+  return key
+}
+
+/**
  * Aggregates the redirects (302 with a link) of a batch per link and hour: clicks, humans and bots (isbot); clicks by
  * referrer host, browser, OS and device type (list keys, StatsListPrefix); and the distinct human visitors per link
  * and day (for the days in `salts`; each in the row of its first hour). Nothing of the IP leaves this function but the
- * salted hash. One pass over the records with a map lookup per user agent and referrer (both parsers cache); the
- * four list keys are only named per distinct agent of a row at the end.
+ * salted hash. One pass over the records with a map lookup per user agent and referrer (the batch's own maps in front
+ * of the process-wide LRUs, whose lookups cost more); no string is built per record: the visitor hash is found by
+ * user agent, then IP, and each link's taken hashes are a set per link. The list keys are named once per agent and
+ * host (keysOf, referrerKey) and summed per row at the end (docs/decisions/2026-11-27-click-stats.md, session 7).
  */
 export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>): ClickRollup {
   const rowsByHour = new Map<number, Map<number, Row>>()
   const rows: Row[] = []
-  // per day: the hash of each (IP, user agent), and the (link, hash) pairs already taken
-  const hashes = new Map<number, { salt: string | undefined; byClient: Map<string, string>; taken: Set<string> }>()
+  const hashes = new Map<number, Day>()
+  // the batch's distinct user agents and referrers (a wire batch shares its strings: click-wire.ts)
+  const agents = new Map<string, ParsedAgent>()
+  const hosts = new Map<string, string>()
   for (const r of records) {
     const url = r[Click.urlId]
     if (r[Click.status] !== ClickStatus.redirected || url === null) continue
@@ -94,52 +127,99 @@ export function buildRollup(records: ClickRecord[], salts: Map<string, Buffer>):
       rows.push(row)
     }
     const ua = r[Click.ua]
-    const agent = parseAgent(ua)
+    let agent = ua === null ? parseAgent(ua) : agents.get(ua)
+    if (agent === undefined) {
+      agent = parseAgent(ua)
+      agents.set(ua as string, agent)
+    }
     row.clicks++
     if (agent.bot) row.bots++
     else row.humans++
     row.agents.set(agent, (row.agents.get(agent) ?? 0) + 1)
-    const ref = referrerHost(r[Click.referrer])
+    const referrer = r[Click.referrer]
+    let ref = referrer === null ? 'direct' : hosts.get(referrer)
+    if (ref === undefined) {
+      ref = referrerHost(referrer)
+      hosts.set(referrer as string, ref)
+    }
     row.referrers.set(ref, (row.referrers.get(ref) ?? 0) + 1)
     if (agent.bot) continue
     const dayNo = Math.floor(hour / DAY_MS)
     let day = hashes.get(dayNo)
     if (!day) {
-      day = { salt: salts.get(dayOf(hour))?.toString('hex'), byClient: new Map(), taken: new Set() }
+      day = { salt: salts.get(dayOf(hour))?.toString('hex'), byAgent: new Map(), taken: new Map() }
       hashes.set(dayNo, day)
     }
     if (day.salt === undefined) continue
-    const client = `${r[Click.ip]}\n${ua ?? ''}`
-    let visitor = day.byClient.get(client)
-    if (visitor === undefined) {
-      visitor = visitorHash(day.salt, client)
-      day.byClient.set(client, visitor)
+    // a human has a user agent (parseAgent: none is a bot)
+    const agentString = ua as string
+    let byIp = day.byAgent.get(agentString)
+    if (byIp === undefined) {
+      byIp = new Map()
+      day.byAgent.set(agentString, byIp)
     }
-    const taken = `${url} ${visitor}`
-    if (!day.taken.has(taken)) {
-      day.taken.add(taken)
+    const ip = r[Click.ip]
+    let visitor = byIp.get(ip)
+    if (visitor === undefined) {
+      visitor = visitorHash(day.salt, `${ip}\n${agentString}`)
+      byIp.set(ip, visitor)
+    }
+    let taken = day.taken.get(url)
+    if (taken === undefined) {
+      taken = new Set()
+      day.taken.set(url, taken)
+    }
+    if (!taken.has(visitor)) {
+      taken.add(visitor)
       row.visitors.push(visitor)
     }
   }
 
-  const out: ClickRollup = { url: [], hour: [], clicks: [], humans: [], bots: [], keys: [], counts: [], visitors: [] }
-  for (const row of rows) {
-    const lists = new Map<string, number>()
-    const add = (key: string, n: number) => lists.set(key, (lists.get(key) ?? 0) + n)
-    for (const [host, n] of row.referrers) add(listKey(StatsListPrefix.referrer, host), n)
-    for (const [agent, n] of row.agents) {
-      add(listKey(StatsListPrefix.browser, agent.browser), n)
-      add(listKey(StatsListPrefix.os, agent.os), n)
-      add(listKey(StatsListPrefix.device, agent.device), n)
+  const n = rows.length
+  const out: ClickRollup = {
+    url: new Array(n),
+    hour: new Array(n),
+    clicks: new Array(n),
+    humans: new Array(n),
+    bots: new Array(n),
+    keys: new Array(n),
+    counts: new Array(n),
+    visitors: new Array(n),
+  }
+  const lists = new Map<string, number>()
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!
+    // the keys in first-seen order: referrers, then each agent's browser, OS and device (as before session 7)
+    lists.clear()
+    for (const [host, c] of row.referrers) {
+      const key = referrerKey(host)
+      lists.set(key, (lists.get(key) ?? 0) + c)
     }
-    out.url.push(row.url)
-    out.hour.push(row.hour)
-    out.clicks.push(row.clicks)
-    out.humans.push(row.humans)
-    out.bots.push(row.bots)
-    out.keys.push([...lists.keys()].join(LIST_KEY_SEPARATOR))
-    out.counts.push(`{${[...lists.values()].join(',')}}`)
-    out.visitors.push(`{${row.visitors.join(',')}}`)
+    for (const [agent, c] of row.agents) {
+      const [browser, os, device] = keysOf(agent)
+      lists.set(browser, (lists.get(browser) ?? 0) + c)
+      lists.set(os, (lists.get(os) ?? 0) + c)
+      lists.set(device, (lists.get(device) ?? 0) + c)
+    }
+    let keys = ''
+    let counts = '{'
+    for (const [key, c] of lists) {
+      if (keys === '') {
+        keys = key
+        counts += c
+      } else {
+        keys += LIST_KEY_SEPARATOR + key
+        counts += `,${c}`
+      }
+    }
+    out.url[i] = row.url
+    out.hour[i] = row.hour
+    out.clicks[i] = row.clicks
+    out.humans[i] = row.humans
+    out.bots[i] = row.bots
+    out.keys[i] = keys
+    out.counts[i] = `${counts}}`
+    out.visitors[i] = `{${row.visitors.join(',')}}`
   }
   return out
 }
