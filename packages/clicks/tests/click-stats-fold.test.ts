@@ -134,6 +134,7 @@ describe('click statistics: pending rows and the fold', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: today + 14 * HOUR })
     const [gone] = await env.db.insert(urls).values({ short_code: 'fgone', original_url: 'https://example.com/g' }).returning({ id: urls.id })
     await insertClicks(env.db, [{ id: 'fold:warm', records: [rec(today + 14 * HOUR, b, '192.0.2.8', CHROME, null)] }]) // folds
+    await foldSettled(env.db) // insertClicks starts the fold without waiting for it; a loaded machine may not have run it yet
     const before = await statsForAll(env.db, parseStatsRange({}, Date.now()))
     await insertClicks(env.db, [{ id: 'fold:gone', records: [[today + 14 * HOUR, 'fgone', 302, '192.0.2.9', CHROME, null, gone!.id, null]] }])
     expect(await pendingRows()).toEqual({ rows: 1, visitors: 1 })
