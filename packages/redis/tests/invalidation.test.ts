@@ -31,11 +31,22 @@ describe.each(implementations)('%s invalidation', (_name, make) => {
     const s1 = inv.subscribe({ drop: (c) => seen.push(['one', c]), reset: () => {} })
     const s2 = inv.subscribe({ drop: (c) => seen.push(['two', c]), reset: () => {} })
     await Promise.all([s1.subscribed, s2.subscribed])
-    await inv.invalidate('abc')
-    await vi.waitFor(() => expect(seen.sort()).toEqual([['one', 'abc'], ['two', 'abc']]), { timeout: 10_000 })
+    // invalidate() is best effort (a publish is skipped while the client reconnects, which a loaded CI machine has
+    // shown once): published again until delivered; who received it is what counts
+    const who = (code: string) => [...new Set(seen.filter(([, c]) => c === code).map(([w]) => w))].sort()
+    const deliver = (code: string, expected: string[]) =>
+      vi.waitFor(
+        async () => {
+          if (who(code).length < expected.length) await inv.invalidate(code)
+          expect(who(code)).toEqual(expected)
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+    await deliver('abc', ['one', 'two'])
     await s1.stop()
-    await inv.invalidate('def')
-    await vi.waitFor(() => expect(seen.filter(([, c]) => c === 'def')).toEqual([['two', 'def']]), { timeout: 10_000 })
+    await deliver('def', ['two'])
+    await new Promise((r) => setTimeout(r, 100))
+    expect(who('def')).toEqual(['two']) // the stopped listener got none of them
     await s2.stop()
   })
 })
