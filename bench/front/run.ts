@@ -13,7 +13,7 @@ import { getPriority, setPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { nginxArgs, prepareNginx } from '@ghostlink/infra/render-nginx'
+import { EDGE_WORKER_PRIORITY, nginxArgs, prepareNginx } from '@ghostlink/infra/render-nginx'
 import { type Child, cpuSeconds, PROXIED_HEADERS, root, startChild, stopChild, warm } from '../redirect/load.js'
 import { freePort, createTestDatabase, cleanRedisPrefix, TEST_REDIS_URL } from '@ghostlink/testing'
 import { createDb, closeDb, urls } from '@ghostlink/db'
@@ -104,7 +104,7 @@ async function run() {
     NGINX_REDIRECT_CACHE: 'redirect_cache',
     NGINX_REFRESH_LISTEN: `127.0.0.1:${refreshPort}`,
     // as compose runs the edge (CAP_SYS_NICE there); raising a priority needs root here
-    NGINX_WORKER_PRIORITY: process.getuid?.() === 0 ? '-10' : '0',
+    NGINX_WORKER_PRIORITY: EDGE_WORKER_PRIORITY,
     NGINX_TEMP_DIR: cacheDir,
     API_UPSTREAM: `127.0.0.1:${await freePort()}`, // not started: the bench loads the redirect path only
     REDIRECT_UPSTREAM_1: r1.base.replace('http://', ''),
@@ -333,8 +333,7 @@ function trySetPriority(tid: number, nice: number) {
   try {
     setPriority(tid, nice)
   } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_SYSTEM_ERROR' || !existsSync(`/proc/${tid}`)) return
-    throw err
+    if (existsSync(`/proc/${tid}`)) throw err
   }
 }
 

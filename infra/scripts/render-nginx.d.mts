@@ -1,6 +1,7 @@
 export const TEMPLATE_PATH: string
 export const EMPTY_MAP_PATH: string
 export const NGINX_DEFAULTS: Record<string, string>
+export const EDGE_WORKER_PRIORITY: string
 export const RATE_LIMIT_NAMES: string[]
 export type DevPorts = { edge: number; api: number; redirect1: number; redirect2: number; web?: number; edgeRefresh?: number }
 export function devNginxVars(env: Record<string, string | undefined>, ports: DevPorts, quarantineMapFile: string): Record<string, string | undefined>

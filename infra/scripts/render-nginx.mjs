@@ -33,6 +33,12 @@ export const NGINX_DEFAULTS = {
   NGINX_WORKER_PRIORITY: '0',
 }
 
+/**
+ * The edge workers' nice value as compose runs them (-10, with CAP_SYS_NICE), where this process may raise a priority
+ * (root); 0 elsewhere, where nginx would only log an alert. `pnpm dev`, the front-door bench and the edge tests use it.
+ */
+export const EDGE_WORKER_PRIORITY = process.getuid?.() === 0 ? '-10' : '0'
+
 /** The edge's tunables an operator sets in the environment, as `.env` does for compose: the RATE_LIMIT_* pairs. */
 export const RATE_LIMIT_NAMES = Object.keys(NGINX_DEFAULTS).filter((name) => name.startsWith('RATE_LIMIT_'))
 
@@ -58,7 +64,7 @@ export function devNginxVars(env, ports, quarantineMapFile) {
     // the replicas refresh a changed code's cached answers here (EDGE_REFRESH_URL)
     NGINX_REFRESH_LISTEN: `127.0.0.1:${ports.edgeRefresh ?? 8079}`,
     // the edge first, as compose runs it; raising a priority needs root, and an unprivileged nginx would log an alert
-    NGINX_WORKER_PRIORITY: process.getuid?.() === 0 ? '-10' : '0',
+    NGINX_WORKER_PRIORITY: EDGE_WORKER_PRIORITY,
   }
 }
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { getPriority } from 'node:os'
 import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { nginxArgs } from '../scripts/render-nginx.mjs'
+import { EDGE_WORKER_PRIORITY, nginxArgs } from '../scripts/render-nginx.mjs'
 import { startApp } from './helpers/app-process.js'
 import type { EdgeNginx } from './helpers/nginx.js'
 import { type Platform, startPlatform } from './helpers/platform.js'
@@ -21,7 +21,7 @@ const UA_B = 'Mozilla/5.0 (Macintosh) Safari/17.0 visitor-B'
 const REFRESHED_WITHIN_MS = 1_000
 const VALIDITY_S = 10
 // raising a priority needs root (CAP_SYS_NICE): as root the edge runs as compose runs it
-const WORKER_PRIORITY = process.getuid?.() === 0 ? -10 : 0
+const WORKER_PRIORITY = Number(EDGE_WORKER_PRIORITY)
 
 type LogLine = { request: string; status: number; cache: string; upstream_addr: string; quarantined: string }
 

@@ -92,8 +92,8 @@ export const EnvSchema = z.object({
   CACHE_TTL_SECONDS: positiveInt(300),
   NEGATIVE_CACHE_TTL_SECONDS: positiveInt(30),
   LOCAL_CACHE_MAX: z.coerce.number().int().min(0).default(100_000),
-  // 30 s: behind the edge's micro-cache a replica sees a hot code only when the edge refreshes it (every 1-2 s per
-  // edge worker), so a shorter copy sent most refreshes to Redis; changes reach it by invalidation, and a lost message
+  // 30 s: behind the edge's micro-cache a replica sees a hot code only when the edge's entry expires (every 11 s,
+  // alternating over the replicas), so a shorter copy sent most of those requests to Redis; changes reach it by invalidation, and a lost message
   // only while the subscriber reconnects, which clears this cache (docs/decisions/2026-11-27-click-writer-priority.md)
   LOCAL_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   // The edge refresh: on each link invalidation, this replica asks the edge's internal refresh server to re-fetch the

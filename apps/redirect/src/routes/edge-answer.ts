@@ -1,6 +1,6 @@
 import { ClickStatus, EDGE_HEADERS } from '@ghostlink/clicks'
 import { HttpError, Quarantined } from '@ghostlink/http'
-import type { FoundLink } from '@ghostlink/links'
+import { type FoundLink, safeLocation } from '@ghostlink/links'
 import type { FastifyReply } from 'fastify'
 
 /**
@@ -9,10 +9,17 @@ import type { FastifyReply } from 'fastify'
  */
 export const EDGE_REFRESH_HEADER = 'x-ghostlink-edge-refresh'
 
-/** The link's ids for the edge's click log of cache hits; nginx logs and strips them (EDGE_HEADERS). */
-export function edgeHeaders(reply: FastifyReply, link: FoundLink): void {
+/**
+ * A redirect's headers, for a visit and for the edge refresh alike. `private, max-age=0`: a browser must not keep a
+ * redirect that may be quarantined later (the edge's own micro-cache ignores it). The link's ids ride along for the
+ * edge's click log of cache hits; nginx logs and strips them (EDGE_HEADERS, packages/clicks/src/edge-click-log.ts).
+ * Nothing in this answer is the visitor's. The caller sets anything else (x-accel-expires) and sends it.
+ */
+export function redirectReply(reply: FastifyReply, link: FoundLink, status: number, location: string): FastifyReply {
+  reply.code(status).header('location', safeLocation(location)).header('cache-control', 'private, max-age=0')
   reply.header(EDGE_HEADERS.urlId, link.id)
   if (link.user_id !== null) reply.header(EDGE_HEADERS.userId, link.user_id)
+  return reply
 }
 
 const QUARANTINED_MESSAGE = Quarantined().message

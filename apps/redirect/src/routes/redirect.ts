@@ -1,10 +1,10 @@
 import { ClickStatus } from '@ghostlink/clicks'
 import type { HttpError } from '@ghostlink/http'
-import { type FoundLink, forwardQuery, type LinkAnswer, type LinkOptions, safeLocation } from '@ghostlink/links'
+import { type FoundLink, forwardQuery, type LinkAnswer, type LinkOptions } from '@ghostlink/links'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { trustedProxies } from '../http/trusted-proxies.js'
-import { deadLink, EDGE_REFRESH_HEADER, edgeHeaders, quarantinedCode, unknownCode } from './edge-answer.js'
+import { deadLink, EDGE_REFRESH_HEADER, quarantinedCode, redirectReply, unknownCode } from './edge-answer.js'
 import { createRefreshAnswer } from './refresh-answer.js'
 
 // request_fingerprints.short_code is varchar(64): a longer path is an unknown route, not a fingerprinted code
@@ -59,12 +59,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
     clicks.record([Date.now(), code, ClickStatus.redirected, ip, ua, req.headers.referer ?? null, link.id, link.user_id])
     answered[302].inc()
     latency.observe(reply.elapsedTime / 1000)
-    // private, max-age=0: a browser must not keep a redirect that may be quarantined later (the edge's own
-    // micro-cache ignores it and keeps a 302 until the edge refresh replaces it). The link's ids ride along for the edge's click log
-    // and are stripped there (packages/clicks/src/edge-click-log.ts); nothing in this answer is the visitor's.
-    reply.code(302).header('location', safeLocation(link.original_url)).header('cache-control', 'private, max-age=0')
-    edgeHeaders(reply, link)
-    reply.send()
+    redirectReply(reply, link, 302, link.original_url).send()
     return undefined
   }
 
@@ -111,9 +106,7 @@ export default async function redirectRoutes(app: FastifyInstance) {
     const status = o.redirect_type ?? 302
     answered[status].inc()
     latency.observe(reply.elapsedTime / 1000)
-    const location = o.forward_query ? forwardQuery(link.original_url, req.url) : link.original_url
-    reply.code(status).header('location', safeLocation(location)).header('cache-control', 'private, max-age=0')
-    edgeHeaders(reply, link)
+    redirectReply(reply, link, status, o.forward_query ? forwardQuery(link.original_url, req.url) : link.original_url)
     // the edge must not replay a click-limited answer (each one is counted) or one built from this visitor's query
     if (o.forward_query || o.max_clicks !== undefined) reply.header('x-accel-expires', '0')
     // an expiring link must end on time at the edge too, whatever validity the edge gives other 302s

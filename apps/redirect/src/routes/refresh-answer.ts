@@ -1,9 +1,9 @@
 import type { Db } from '@ghostlink/db'
 import { Forbidden } from '@ghostlink/http'
-import { fetchLinkAnswer, forwardQuery, safeLocation } from '@ghostlink/links'
+import { fetchLinkAnswer, forwardQuery } from '@ghostlink/links'
 import type { RedirectMetrics } from '@ghostlink/metrics'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { deadLink, edgeHeaders, quarantinedCode, unknownCode } from './edge-answer.js'
+import { deadLink, quarantinedCode, redirectReply, unknownCode } from './edge-answer.js'
 
 export type RefreshAnswerOptions = {
   db: Db
@@ -49,9 +49,7 @@ export function createRefreshAnswer(opts: RefreshAnswerOptions) {
     if (o?.expires_at !== undefined && Date.now() >= o.expires_at) throw deadLink('Link expired')
     if (o?.max_clicks !== undefined && (o.clicks ?? 0) >= o.max_clicks) throw deadLink('Click limit reached')
     const status = o?.redirect_type ?? 302
-    const location = o?.forward_query ? forwardQuery(link.original_url, req.url) : link.original_url
-    reply.code(status).header('location', safeLocation(location)).header('cache-control', 'private, max-age=0')
-    edgeHeaders(reply, link)
+    redirectReply(reply, link, status, o?.forward_query ? forwardQuery(link.original_url, req.url) : link.original_url)
     // This answer replaces whatever the edge holds for the code (an older 302 too). An answer every visit must get from
     // a replica (counted, built from the visitor's query, or a status the edge never serves from its cache) is stored
     // already expired (`@1`, an absolute time in 1970): the edge serves no expired entry, so each visit goes to a
