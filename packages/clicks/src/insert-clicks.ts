@@ -1,4 +1,4 @@
-import type { Db } from '@ghostlink/db'
+import { type Db, EVENT_REFS_LOCK } from '@ghostlink/db'
 import { Click, type ClickBatch, type ClickRecord } from './click-record.js'
 import { buildRollup, countedDays } from './stats/click-rollup.js'
 import { startFoldWhenDue } from './stats/fold-click-stats.js'
@@ -19,8 +19,8 @@ export type InsertClicksOptions = {
 /**
  * Writes click batches in one transaction (all or nothing, so the caller can ack or retry them together). Each
  * batch id is claimed in `click_batches` first; a batch already written is skipped, which makes every redelivery
- * harmless. A link or owner deleted since the click would fail the foreign keys (23503): the write is then retried
- * once with events of deleted links dropped and deleted owners unset, so one deleted link cannot block the pipeline.
+ * harmless. The event of a link deleted since the click is dropped and a deleted owner unset (events has no foreign
+ * keys: packages/db/src/schema/events.ts), so one deleted link cannot block the pipeline.
  * The statistics rollups (packages/clicks/src/stats) are written by the same statement, so they count each batch
  * once too, and folded into the counters at most once a second (startFoldWhenDue) after the commit, without waiting
  * for the fold.
@@ -32,19 +32,6 @@ export async function insertClicks(db: Db, batches: ClickBatch[], opts: InsertCl
   const written = await writeClickBatches(db, batches, salts)
   if (salts) startFoldWhenDue(db, (err) => opts.onFoldError?.(err))
   return written
-}
-
-/**
- * The write of insertClicks without the fold: the batches' clicks, and their rollup when `salts` (the visitor salts
- * of the counted days) are given. Apart so that bench/stats/profile.ts can time it.
- */
-export async function writeClickBatches(db: Db, batches: ClickBatch[], salts: Map<string, Buffer> | undefined): Promise<number> {
-  try {
-    return await write(db, batches, false, salts)
-  } catch (err) {
-    if ((err as { code?: string }).code !== '23503' && (err as { cause?: { code?: string } }).cause?.code !== '23503') throw err
-    return await write(db, batches, true, salts)
-  }
 }
 
 async function saltsOfCountedDays(db: Db): Promise<Map<string, Buffer>> {
@@ -63,16 +50,18 @@ const column = <K extends keyof typeof Click>(records: ClickRecord[], field: K) 
  * and the fixed parameter count keeps one prepared statement (decisions/2026-11-26-click-insert-unnest.md).
  * `timestamp without time zone` holds UTC: the epoch milliseconds are converted in SQL.
  */
-async function write(db: Db, batches: ClickBatch[], checkRefs: boolean, salts: Map<string, Buffer> | undefined): Promise<number> {
+export async function writeClickBatches(db: Db, batches: ClickBatch[], salts: Map<string, Buffer> | undefined): Promise<number> {
   return db.$client.begin(async (tx) => {
+    // EVENT_REFS_LOCK shared, taken by the claim (no round trip of its own): a link or user deleted from now on waits
+    // for this transaction's events; one deleted before the insert below is seen by its link and owner checks
     const claimed = await tx<{ batch_id: string }[]>`insert into click_batches (batch_id)
-      select unnest(${tx.array(batches.map((b) => b.id))}::text[]) on conflict do nothing returning batch_id`
+      select unnest(${tx.array(batches.map((b) => b.id))}::text[])
+      from (select pg_advisory_xact_lock_shared(${EVENT_REFS_LOCK})) refs
+      on conflict do nothing returning batch_id`
     const fresh = new Set(claimed.map((c) => c.batch_id))
     // delete as we take: a batch that comes twice in one read is written once, like one that comes back later
     const records = batches.filter((b) => fresh.delete(b.id)).flatMap((b) => b.records)
     if (records.length === 0) return 0
-    const owner = checkRefs ? tx`case when exists (select 1 from users where id = x.o) then x.o end` : tx`x.o`
-    const linkExists = checkRefs ? tx`and exists (select 1 from urls where id = x.u)` : tx``
     // the rollup's pending rows (stats/write-rollup.ts), appended by this same statement
     const rollup = salts ? rollupCte(tx, buildRollup(records, salts)) : tx``
     await tx`
@@ -85,9 +74,9 @@ async function write(db: Db, batches: ClickBatch[], checkRefs: boolean, salts: M
         ) as x(t, c, s, i, a, r, u, o)
       ), ev as (
         insert into events (url_id, user_id, event_type, referrer, "timestamp", details)
-        select x.u, ${owner}, 'redirect', left(x.r, 2048), to_timestamp(x.t / 1000) at time zone 'UTC',
+        select x.u, case when exists (select 1 from users where id = x.o) then x.o end, 'redirect', left(x.r, 2048), to_timestamp(x.t / 1000) at time zone 'UTC',
           jsonb_build_object('short_code', x.c, 'client_ip', x.i, 'user_agent', x.a)
-        from x where x.s = 302 and x.u is not null ${linkExists}
+        from x where x.s = 302 and exists (select 1 from urls where id = x.u)
       ) ${rollup}
       insert into request_fingerprints
         (short_code, client_ip, user_agent, status_code, is_invalid_short_code, is_quarantined, is_dead_link, created_at)

@@ -1,5 +1,6 @@
 export * from './schema/index.js'
 export { CANARIES, type CanaryName } from './canaries.js'
+export { EVENT_REFS_LOCK } from './event-refs-lock.js'
 export { isForeignKeyViolation, isUniqueViolation } from './pg-errors.js'
 export { createDb, closeDb, pingDb, HEALTH_CHECK_TIMEOUT_MS, type Db } from './client.js'
 export { ensureDatabase, migrateDb, runMigrations, migrationsFolder, pendingMigrations } from './migrate.js'

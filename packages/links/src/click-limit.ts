@@ -102,14 +102,18 @@ async function recordedClicks(db: Db, urlId: number): Promise<number> {
 /** The database path: the row lock orders concurrent takes on one link across replicas. */
 async function takeInPostgres(db: Db, link: FoundLink, max: number, click: LimitedClick): Promise<boolean> {
   return db.$client.begin(async (tx) => {
-    const locked = await tx<{ max_clicks: number | null }[]>`select max_clicks from urls where id = ${link.id} for update`
-    const limit = locked[0]?.max_clicks ?? max
+    // the locked row, not the cached link, names the owner: events has no foreign keys (packages/db/src/schema/events.ts),
+    // and a user deleted meanwhile has already been unset here; a link deleted meanwhile takes no click
+    const [locked] = await tx<{ max_clicks: number | null; user_id: number | null }[]>`
+      select max_clicks, user_id from urls where id = ${link.id} for update`
+    if (!locked) return false
+    const limit = locked.max_clicks ?? max
     const [row] = await tx<{ n: number }[]>`
       select count(*)::int as n from events where event_type = 'redirect' and url_id = ${link.id}`
     if ((row?.n ?? 0) >= limit) return false
     // the same rows the click writer makes of a 302 (packages/clicks/src/insert-clicks.ts)
     await tx`insert into events (url_id, user_id, event_type, "timestamp", referrer, details)
-      values (${link.id}, ${link.user_id}, 'redirect', (now() at time zone 'utc'), ${click.referrer === null ? null : [...click.referrer].slice(0, 2048).join('')},
+      values (${link.id}, ${locked.user_id}, 'redirect', (now() at time zone 'utc'), ${click.referrer === null ? null : [...click.referrer].slice(0, 2048).join('')},
         jsonb_build_object('short_code', ${click.code}::text, 'client_ip', ${click.ip}::text, 'user_agent', ${click.ua}::text))`
     await tx`insert into request_fingerprints (short_code, client_ip, user_agent, status_code, is_dead_link, created_at)
       values (${click.code}, ${click.ip.slice(0, 64)}, ${[...click.ua].slice(0, 512).join('')}, 302, false,

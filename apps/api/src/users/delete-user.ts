@@ -3,7 +3,7 @@ import { NotFound } from '@ghostlink/http'
 import { eq } from 'drizzle-orm'
 
 /**
- * docs/CONTRACT.md#c-1-11: hard delete. The foreign keys set urls.user_id and events.user_id to NULL (no orphans,
+ * docs/CONTRACT.md#c-1-11: hard delete. A foreign key sets urls.user_id and a trigger events.user_id to NULL (no orphans,
  * docs/CONTRACT.md#c-11-2-9).
  */
 export async function deleteUserOrThrow(db: Db, id: number): Promise<{ message: 'deleted'; id: number }> {
