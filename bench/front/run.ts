@@ -1,4 +1,5 @@
 // pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000] [--warmup 5] [--diagnose] [--warm-in-one-second]
+//   [--postgres platform|shared]
 //   [--probe-nice 'nginx=0;writer=0,postgres=19']   (BENCH_KEEP=1 keeps nginx's logs)
 // The front door as the platform runs it, on this one box: nginx (the rendered template, one worker as compose runs it, the
 // micro-cache on), two redirect replicas handing clicks off (CLICK_CONSUMER=off), the click writer (draining the
@@ -15,7 +16,7 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { EDGE_WORKER_PRIORITY, nginxArgs, prepareNginx } from '@ghostlink/infra/render-nginx'
 import { type Child, cpuSeconds, PROXIED_HEADERS, root, startChild, stopChild, warm } from '../redirect/load.js'
-import { freePort, createTestDatabase, cleanRedisPrefix, TEST_REDIS_URL } from '@ghostlink/testing'
+import { freePort, createTestDatabase, cleanRedisPrefix, startThrowawayPostgres, TEST_REDIS_URL } from '@ghostlink/testing'
 import { createDb, closeDb, urls } from '@ghostlink/db'
 import { Redis } from 'ioredis'
 
@@ -36,8 +37,12 @@ const { values: args } = parseArgs({
     // (parts: nginx, replicas, writer, postgres; ';' separates targets)
     'probe-nice': { type: 'string' },
     warmup: { type: 'string', default: '5' },
+    // `platform`: a Postgres cluster of the bench's own, started with infra/postgres/postgresql.conf as compose runs
+    // it (durable, its checkpoint and WAL settings); `shared`: the machine's server (TEST_PG_ADMIN_URL, 5432) as it is
+    postgres: { type: 'string', default: 'platform' },
   },
 })
+if (!['platform', 'shared'].includes(args.postgres)) throw new Error('--postgres is platform or shared')
 const slice = Number(args.slice)
 const reps = Number(args.reps)
 const connections = Number(args.connections)
@@ -58,7 +63,8 @@ const dir = mkdtempSync(join(tmpdir(), 'gl-bench-front-'))
 // the edge's temp dir (its micro-cache) in memory, as compose mounts it (a tmpfs); its logs stay on disk in `dir`
 const cacheDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'gl-bench-front-cache-'))
 chmodSync(cacheDir, 0o755)
-const tdb = await createTestDatabase()
+const server = args.postgres === 'platform' ? await startThrowawayPostgres({ configFile: join(root, 'infra/postgres/postgresql.conf') }) : undefined
+const tdb = await createTestDatabase(server?.url)
 const db = createDb(tdb.url, 2)
 const prefix = `glbench-front:${process.pid}:`
 const redis = new Redis(TEST_REDIS_URL)
@@ -75,6 +81,7 @@ try {
   await closeDb(db)
   await cleanRedisPrefix(prefix)
   await tdb.drop()
+  server?.destroy()
   // BENCH_KEEP=1 keeps the logs (nginx's access, error and click logs) for a look
   if (process.env.BENCH_KEEP) console.log(`kept ${dir}`)
   else rmSync(dir, { recursive: true, force: true })
@@ -167,8 +174,12 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
           where relname in ('events', 'request_fingerprints')`
       )[0]!.n,
     )
-  const checkpoints = async () =>
-    Number((await db.$client`select checkpoints_timed + checkpoints_req as n from pg_stat_bgwriter`)[0]!.n)
+  // checkpoints and WAL of the whole server (the bench's own cluster sees only the bench)
+  const walState = async () => {
+    const [row] = await db.$client<{ checkpoints: string; bytes: string }[]>`
+      select (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter) as checkpoints, (select wal_bytes from pg_stat_wal) as bytes`
+    return { checkpoints: Number(row!.checkpoints), bytes: Number(row!.bytes) }
+  }
   const pgPids = async () => (await db.$client`select pid from pg_stat_activity where datname = current_database()`).map((r) => Number(r.pid))
   // the front door's CPU by part: the edge, the replicas, the click writer (and shipper), Postgres (its backends)
   const frontPids = async (): Promise<Record<string, number[]>> => ({
@@ -220,7 +231,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
       if (t.front) warmed += await warmFront(t.base)
       const pids = await t.pids()
       const vacuums0 = t.front ? await vacuums() : 0
-      const checkpoints0 = await checkpoints()
+      const wal0 = await walState()
       const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, sumCpu(v)]))
       if (t.writerStopped) writer.proc.kill('SIGSTOP')
       const reniced = Object.entries(t.nice ?? {}).flatMap(([part, n]) => (pids[part] ?? []).flatMap(threadsOf).map((tid) => [tid, getPriority(tid), n] as const))
@@ -247,17 +258,20 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
       const vacuumed = t.front ? (await vacuums()) - vacuums0 : undefined
       // checkpoints of the whole server during the slice (and a front slice's drain): a checkpoint writes the dirty
       // buffers, and the first change to each page after it puts the whole page in the WAL
-      const checkpointed = (await checkpoints()) - checkpoints0
+      const wal = await walState()
+      const checkpointed = wal.checkpoints - wal0.checkpoints
+      const walPerRequest = (wal.bytes - wal0.bytes) / r.requests
       const s = { ...r, cpuUs, parts, drain }
       results.get(t.name)!.push(s)
       console.log(
-        `rep ${rep + 1} ${t.name.padEnd(8).slice(0, 24)} ${s.rps.toFixed(0).padStart(7)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  ${s.cpuUs.toFixed(1)} µs CPU/req (${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})${drain === undefined ? '' : `  drain ${drain.toFixed(1)} s`}${vacuumed === undefined ? '' : `  autovacuum/analyze runs ${vacuumed}`}  checkpoints ${checkpointed}${s.errors ? `  ERRORS ${s.errors}` : ''}`,
+        `rep ${rep + 1} ${t.name.padEnd(8).slice(0, 24)} ${s.rps.toFixed(0).padStart(7)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  ${s.cpuUs.toFixed(1)} µs CPU/req (${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})${drain === undefined ? '' : `  drain ${drain.toFixed(1)} s`}${vacuumed === undefined ? '' : `  autovacuum/analyze runs ${vacuumed}`}  checkpoints ${checkpointed}${t.front ? `  WAL ${walPerRequest.toFixed(0)} B/req` : ''}${s.errors ? `  ERRORS ${s.errors}` : ''}`,
       )
     }
   }
 
-  // the end: let in-flight answers finish, then every click must be in Postgres
-  await new Promise((r) => setTimeout(r, 1_000))
+  // the end: in-flight answers finish, the access log's buffer (flushed every second) reaches the file, then every
+  // click must be in Postgres
+  await new Promise((r) => setTimeout(r, 2_000))
   await drained(edge.vars.NGINX_EDGE_CLICK_LOG)
   const served = await countServed302(edge.vars.NGINX_ACCESS_LOG)
   const recorded = Number((await db.$client`select count(*) as n from events where event_type = 'redirect'`)[0]!.n)
@@ -291,7 +305,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   const pass = ratio >= GOAL.ratio && p99x <= GOAL.p99 && clicksOk && f.errors === 0
   failed = !pass
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-  console.log(`\nfront-door bench: wrk 1 thread, ${connections} connections, ${codeCount} codes, browser User-Agent; ${reps} × ${slice} s slices per target, alternating; load average at the end ${load}\n`)
+  console.log(`\nfront-door bench: wrk 1 thread, ${connections} connections, ${codeCount} codes, browser User-Agent; ${reps} × ${slice} s slices per target, alternating; Postgres: ${args.postgres === 'platform' ? 'its own cluster with infra/postgres/postgresql.conf' : 'the shared server'}; load average at the end ${load}\n`)
   console.log(['target'.padEnd(44), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'vs ceiling'.padStart(11), 'µs CPU/req'.padStart(11)].join(' '))
   const row = (label: string, r: ReturnType<typeof agg>) =>
     console.log([label.padEnd(44), r.rps.toFixed(0).padStart(8), r.p50.toFixed(1).padStart(7), r.p99.toFixed(1).padStart(7), `${((r.rps / c.rps) * 100).toFixed(0)}%`.padStart(11), r.cpuUs.toFixed(1).padStart(11)].join(' '))
@@ -317,7 +331,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
       `${byReplicas} answered by the replicas + ${hits} from the edge cache (${((hits / served) * 100).toFixed(1)}%) — ${clicksOk ? 'all recorded once' : 'MISMATCH'}`,
   )
   console.log(`${pass ? 'PASS' : 'FAIL'}`)
-  console.log(`\n${JSON.stringify({ bench: 'front', slice, reps, connections, codes: codeCount, load, ceiling: c, front: f, limit: l, ratio, p99x, served, recorded, byReplicas, hits, pass })}`)
+  console.log(`\n${JSON.stringify({ bench: 'front', slice, reps, connections, codes: codeCount, postgres: args.postgres, load, ceiling: c, front: f, limit: l, ratio, p99x, served, recorded, byReplicas, hits, pass })}`)
 }
 
 function startNginx(a: string[]) {

@@ -31,6 +31,8 @@ export const NGINX_DEFAULTS = {
   NGINX_REDIRECT_CACHE_SECONDS: '10',
   // the workers' nice value: below 0 needs root (CAP_SYS_NICE); compose and a root `pnpm dev` use -10
   NGINX_WORKER_PRIORITY: '0',
+  // the access log's buffering (nginx `access_log` parameters); the edge tests write each line at once instead
+  NGINX_ACCESS_LOG_BUFFER: 'buffer=64k flush=1s',
 }
 
 /**

@@ -21,7 +21,9 @@ export type EdgeNginx = PreparedNginx & {
 export async function startNginx(overrides: Record<string, string> = {}): Promise<EdgeNginx> {
   const prefix = mkdtempSync(join(tmpdir(), 'gl-nginx-'))
   const port = await freePort()
-  const p = prepareNginx(prefix, { NGINX_LISTEN: `127.0.0.1:${port}`, ...overrides })
+  // each access-log line written at once (`if=1` is always true; the template wants a value): the tests read the log
+  // right after a request, where the platform buffers it (NGINX_DEFAULTS)
+  const p = prepareNginx(prefix, { NGINX_LISTEN: `127.0.0.1:${port}`, NGINX_ACCESS_LOG_BUFFER: 'if=1', ...overrides })
   const args = nginxArgs(p)
   await run('nginx', ['-t', '-q', ...args])
   await run('nginx', args)

@@ -9,23 +9,26 @@ export type TestDatabase = { url: string; name: string; drop: () => Promise<void
 // Lives here, not in packages/testing, so this package's own tests can use it: @ghostlink/testing depends on
 // @ghostlink/db, and a dependency back would be a cycle that turbo refuses. Tests elsewhere take it from @ghostlink/testing.
 
-/** Creates a fresh, migrated database for one test file; `drop()` removes it (and kicks out stray connections). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * Creates a fresh, migrated database for one test file; `drop()` removes it (and kicks out stray connections).
+ * `adminUrl`: another server's maintenance database (a bench's own cluster); the shared server by default.
+ */
+export async function createTestDatabase(adminUrl = ADMIN_URL): Promise<TestDatabase> {
   const name = `gl_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
   try {
     await admin.unsafe(`create database ${name}`)
   } finally {
     await admin.end({ timeout: 5 })
   }
-  const url = new URL(ADMIN_URL)
+  const url = new URL(adminUrl)
   url.pathname = `/${name}`
   await runMigrations(url.toString())
   return {
     url: url.toString(),
     name,
     drop: async () => {
-      const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+      const sql = postgres(adminUrl, { max: 1, onnotice: () => {} })
       try {
         await sql.unsafe(`drop database if exists ${name} with (force)`)
       } finally {

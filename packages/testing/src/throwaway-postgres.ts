@@ -49,11 +49,21 @@ async function waitReady(url: string): Promise<void> {
   throw new Error(`throwaway postgres at ${url} did not answer`)
 }
 
+export type ThrowawayPostgresOptions = {
+  /**
+   * Run with this postgresql.conf (`config_file`) instead of the test settings, durable (fsync and full-page writes
+   * on) as the platform runs it: infra/postgres/postgresql.conf for the front-door bench. The port, socket and
+   * listen address still come from here.
+   */
+  configFile?: string
+}
+
 /**
- * A private Postgres cluster (initdb + pg_ctl) in a temp dir on a free port, with trust auth and fsync off (test data
- * only). For outage tests and the chaos bench: the shared Postgres on 5432 is never stopped.
+ * A private Postgres cluster (initdb + pg_ctl) in a temp dir on a free port, with trust auth and, unless `configFile`
+ * is given, fsync off (test data only). For outage tests, the chaos bench and the front-door bench: the shared
+ * Postgres on 5432 is never stopped or reconfigured.
  */
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(options: ThrowawayPostgresOptions = {}): Promise<ThrowawayPostgres> {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'gl-pg-'))
   const data = join(dir, 'data')
@@ -62,7 +72,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0)
   }
   run(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`
+  const settings = options.configFile ? `-c config_file=${options.configFile}` : '-c fsync=off -c full_page_writes=off -c max_connections=200'
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${settings}`
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
   const start = async () => {
     run(pgBin('pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', 'start'])
