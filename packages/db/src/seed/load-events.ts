@@ -45,7 +45,8 @@ function toEventRow(r: CsvRecord, line: number, report: TableReport): EventRow |
 
 /**
  * Loads events.csv by id, keeping `details` as jsonb (the original dropped them, docs/CONTRACT.md#c-2-seed). An event whose URL is not
- * loaded is skipped (url_id is a NOT NULL foreign key); one whose user is not loaded keeps its row with user_id NULL.
+ * loaded is skipped (an event belongs to a link: no foreign key checks it since migration 0007, this does); one whose
+ * user is not loaded keeps its row with user_id NULL.
  */
 export function loadEvents(db: Db, file: string, batchSize = 1000): Promise<TableReport> {
   return loadCsvInBatches(file, batchSize, toEventRow, async (batch, report) => {
