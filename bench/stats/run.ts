@@ -1,16 +1,19 @@
-// pnpm bench:stats [--clicks 5000000] [--days 90] [--queries 1000] [--slices 6] [--slice-seconds 4]
+// pnpm bench:stats [--clicks 5000000] [--days 90] [--queries 1000] [--pairs 10] [--slice-seconds 3]
 // 1. Stats latency: a scratch database (migrated like production) with one link holding `clicks` clicks over `days`
 //    days in its rollups (generated with generate_series, the shape the click writer keeps: hourly counts, daily lists
 //    of a few hundred referrer hosts, browsers, OS and device types, daily visitors) beside 999 other links' rollups
 //    and whatever the drain phase writes. Then the 30-day answer (statsForUrl, as GET /urls/:id/stats calls it) is
 //    asked `queries` times in a row and with 8 at once: p50/p95/p99. Also the hourly series, a user's and everyone's.
-// 2. Drain rate: insertClicks (the click writer's insert) with and without the rollups, in alternating slices of the
-//    same run, 2 writers at once (CLICK_WRITER_CONCURRENCY's default), links picked by Zipf popularity, calls of
-//    4 x 250 records (a writer keeping up) and 20 x 500 (one full consumer read, draining a backlog).
+// 2. Drain rate: insertClicks (the click writer's insert) with and without the rollups, in `pairs` adjacent pairs of
+//    slices of the same run, 2 writers at once (CLICK_WRITER_CONCURRENCY's default), links picked by Zipf popularity,
+//    calls of 4 x 250 records (a writer keeping up) and 20 x 500 (one full consumer read, draining a backlog). The cost
+//    is computed per pair and reported as the median of the pairs with its interquartile range and range, every pair
+//    printed: on a shared machine one slice can be off by 30 %, and the ratio of two modes' medians moved with it.
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { type ClickBatch, foldSettled, insertClicks } from '@ghostlink/clicks'
+import { countedDays, foldClickStats, visitorSalt, writeClickBatches } from '@ghostlink/clicks/stats-parts'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
 import { createDb, closeDb, parseStatsRange, statsForUrl, statsForUser, statsForAll } from '@ghostlink/db'
 import { dayLists } from './day-lists.js'
@@ -21,14 +24,16 @@ const { values } = parseArgs({
     clicks: { type: 'string', default: '5000000' },
     days: { type: 'string', default: '90' },
     queries: { type: 'string', default: '1000' },
-    slices: { type: 'string', default: '6' },
+    // pairs of (without, with) slices per call shape; --slices is the older name of the same count
+    pairs: { type: 'string' },
+    slices: { type: 'string' },
     'slice-seconds': { type: 'string', default: '3' },
   },
 })
 const CLICKS = Number(values.clicks)
 const DAYS = Number(values.days)
 const QUERIES = Number(values.queries)
-const SLICES = Number(values.slices)
+const PAIRS = Number(values.pairs ?? values.slices ?? '10')
 const SLICE_MS = Number(values['slice-seconds']) * 1000
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -36,6 +41,16 @@ const DAY = 24 * HOUR
 const random = seededRandom(15)
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 const ms = (n: number) => `${n.toFixed(2)} ms`
+/** Median, quartiles (linear interpolation) and range of a sample. */
+const spread = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const at = (q: number) => {
+    const i = q * (s.length - 1)
+    const lo = Math.floor(i)
+    return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo)
+  }
+  return { median: at(0.5), q1: at(0.25), q3: at(0.75), min: s[0]!, max: s.at(-1)! }
+}
 
 const startLoad = loadavg()
 const tdb = await createTestDatabase()
@@ -141,59 +156,102 @@ try {
     return { pg: ticks * 10, node: (c.user + c.system) / 1000 }
   }
   type Slice = { rate: number; pgMs: number; nodeMs: number }
-  const slice = async (rollups: boolean): Promise<Slice> => {
-    const until = performance.now() + SLICE_MS
+  const slice = async (rollups: boolean, backlog: boolean): Promise<Slice> => {
+    let stop = false
     let written = 0
     const c0 = await cpuMs()
     const begun = performance.now()
+    // The fold runs beside the writers (insertClicks does not wait for it). At the slice's end the writers go on
+    // writing while a fold is still running, as they would in steady state, and stop when it is done: a slice holds
+    // whole fold cycles, and no fold runs alone, with the writers idle, at its end (that would charge a larger fold's
+    // time twice). The rows appended since that fold began stay pending and are folded at the start of the next slice
+    // with rollups, beside its writers (printed as the pending rows left at the end of a shape).
+    const stopper = (async () => {
+      await new Promise((r) => setTimeout(r, SLICE_MS))
+      await foldSettled(db)
+      stop = true
+    })()
     await Promise.all(
       [0, 1].map(async () => {
-        while (performance.now() < until) written += await insertClicks(db, call(), { rollups, onFoldError: (err) => { throw err } })
+        while (!stop) written += await insertClicks(db, call(), { rollups, backlog, onFoldError: (err) => { throw err } })
       }),
     )
-    // the fold runs beside the writers (insertClicks does not wait for it): the one still running is counted here, in
-    // the slice that started it, time and CPU
-    await foldSettled(db)
+    await stopper
+    await foldSettled(db) // one started by the writers' last calls, counted here rather than in the next slice
     const took = performance.now() - begun
     const c1 = await cpuMs()
     return { rate: written / (took / 1000), pgMs: ((c1.pg - c0.pg) / written) * 1000, nodeMs: ((c1.node - c0.node) / written) * 1000 }
   }
-  await slice(true) // warm-up: user-agent cache, salts, prepared statements
-  await slice(false)
+  await slice(true, false) // warm-up: user-agent cache, salts, prepared statements
+  await slice(false, false)
   // a call as the stream consumer makes it: one read of up to 20 hand-off batches; 4 x 250 when the writer keeps up,
-  // 20 x 500 when it drains a backlog (the case where the drain rate matters)
+  // 20 x 500 (a full read: `backlog`, as the consumer passes it) when it drains a backlog
   const costs: string[] = []
+  let drainWithRate = 0
+  const drainLoad = loadavg()[0]!
   for (const s of [
-    { batches: 4, records: 250 },
-    { batches: 20, records: 500 },
+    { batches: 4, records: 250, backlog: false },
+    { batches: 20, records: 500, backlog: true },
   ]) {
     shape = s
-    const runs: Record<'with' | 'without', Slice[]> = { with: [], without: [] }
-    for (let i = 0; i < SLICES; i++) {
-      // alternate, and swap the order every other pair so neither mode always runs on a warmer table
-      for (const rollups of i % 2 === 0 ? [false, true] : [true, false]) runs[rollups ? 'with' : 'without'].push(await slice(rollups))
+    // PAIRS adjacent (without, with) slices, the order swapped every other pair so neither mode always runs on a
+    // warmer table; the cost is computed per pair, so a slice disturbed by the machine moves one pair's figure, not
+    // the verdict (the median of the pairs, printed with its spread and every pair)
+    const pairs: { without: Slice; with: Slice }[] = []
+    for (let i = 0; i < PAIRS; i++) {
+      const first = i % 2 === 1 // with rollups first in the odd pairs
+      const a = await slice(first, s.backlog)
+      const b = await slice(!first, s.backlog)
+      pairs.push(first ? { with: a, without: b } : { without: a, with: b })
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-    const m = (mode: 'with' | 'without', k: keyof Slice) => median(runs[mode].map((r) => r[k]))
-    const drop = (1 - m('with', 'rate') / m('without', 'rate')) * 100
-    const cpu = (mode: 'with' | 'without') => m(mode, 'pgMs') + m(mode, 'nodeMs')
-    const cpuCost = (cpu('with') / cpu('without') - 1) * 100
+    const cpu = (x: Slice) => x.pgMs + x.nodeMs
+    const drops = pairs.map((p) => (1 - p.with.rate / p.without.rate) * 100)
+    const cpuCosts = pairs.map((p) => (cpu(p.with) / cpu(p.without) - 1) * 100)
+    const d = spread(drops)
+    const c = spread(cpuCosts)
+    const m = (mode: 'with' | 'without', k: keyof Slice) => spread(pairs.map((p) => p[mode][k])).median
     const [left] = await sql<{ n: number }[]>`select count(*)::int as n from click_stats_pending`
-    const pending = left?.n ?? 0
-    console.log(`drain rate (insertClicks, 2 writers, ${s.batches} x ${s.records} records per call, ${SLICES} slices of ${SLICE_MS / 1000} s per mode, alternating; with = appended in the click transaction + folds):`)
-    for (const mode of ['without', 'with'] as const) {
+    console.log(`drain rate (insertClicks, 2 writers, ${s.batches} x ${s.records} records per call${s.backlog ? ', backlog' : ''}, ${PAIRS} pairs of ${SLICE_MS / 1000}-second slices, without and with rollups; with = appended in the click transaction + folds):`)
+    for (const [i, p] of pairs.entries()) {
       console.log(
-        `  ${mode} rollups: median ${m(mode, 'rate').toFixed(0)} records/s (${runs[mode].map((r) => r.rate.toFixed(0)).join(', ')}); CPU per 1000 records: Postgres ${m(mode, 'pgMs').toFixed(0)} ms + writer ${m(mode, 'nodeMs').toFixed(0)} ms`,
+        `  pair ${String(i + 1).padStart(2)}: ${p.without.rate.toFixed(0)} -> ${p.with.rate.toFixed(0)} records/s, cost ${drops[i]!.toFixed(1)} %; CPU per 1000 records Postgres ${p.without.pgMs.toFixed(0)} -> ${p.with.pgMs.toFixed(0)} ms, writer ${p.without.nodeMs.toFixed(0)} -> ${p.with.nodeMs.toFixed(0)} ms (${cpuCosts[i]! >= 0 ? '+' : ''}${cpuCosts[i]!.toFixed(1)} %)`,
       )
     }
-    console.log(`  rollups cost ${drop.toFixed(1)} % of the drain rate (target <= 15 %: ${drop <= 15 ? 'met' : 'MISSED'}); ${cpuCost.toFixed(1)} % more CPU per record; ${pending} pending hourly rows left unfolded`)
-    costs.push(`${s.batches} x ${s.records}: ${drop.toFixed(1)} % slower (${cpuCost.toFixed(1)} % more CPU per record)`)
+    console.log(`  medians: without ${m('without', 'rate').toFixed(0)} records/s (Postgres ${m('without', 'pgMs').toFixed(0)} + writer ${m('without', 'nodeMs').toFixed(0)} ms per 1000), with ${m('with', 'rate').toFixed(0)} records/s (Postgres ${m('with', 'pgMs').toFixed(0)} + writer ${m('with', 'nodeMs').toFixed(0)} ms per 1000)`)
+    drainWithRate = m('with', 'rate')
+    const verdict = d.median <= 15 ? 'met' : 'MISSED'
+    console.log(
+      `  rollups cost ${d.median.toFixed(1)} % of the drain rate, median of ${PAIRS} pairs (IQR ${d.q1.toFixed(1)}–${d.q3.toFixed(1)} %, range ${d.min.toFixed(1)}–${d.max.toFixed(1)} %; target <= 15 %: ${verdict}, ${drops.filter((x) => x <= 15).length} of ${PAIRS} pairs <= 15 %); CPU per record +${c.median.toFixed(1)} % (IQR ${c.q1.toFixed(1)}–${c.q3.toFixed(1)} %); ${left?.n ?? 0} pending rows left for the next slice with rollups`,
+    )
+    costs.push(`${s.batches} x ${s.records}: ${d.median.toFixed(1)} % (IQR ${d.q1.toFixed(1)}–${d.q3.toFixed(1)}, range ${d.min.toFixed(1)}–${d.max.toFixed(1)}; ${verdict}), CPU per record +${c.median.toFixed(1)} % (IQR ${c.q1.toFixed(1)}–${c.q3.toFixed(1)})`)
   }
+
+  // ---------- answers over pending rows ----------
+  // what a longer fold interval costs the answers: they read the pending rows (no index) beside the folded ones, so
+  // with N seconds of drain pending. The rows of `seconds` of the 20 x 500 drain at its measured rate with rollups,
+  // appended as the writer appends them and left unfolded
+  const salts = new Map(await Promise.all(countedDays().map(async (d) => [d, await visitorSalt(db, d)] as const)))
+  shape = { batches: 20, records: 500 }
+  const pendingP99: string[] = []
+  for (const seconds of [0, 1, 3]) {
+    await foldClickStats(db)
+    for (let n = 0; n < drainWithRate * seconds; n += 10_000) await writeClickBatches(db, call(), salts)
+    // statistics as autovacuum keeps them on a running service (this database is minutes old: with none, the planner
+    // checks each pending visitor against a whole link-day of click_visitor_hashes)
+    await sql`analyze click_visitor_hashes, click_stats_pending`
+    const [p] = await sql<{ n: number }[]>`select count(*)::int as n from click_stats_pending`
+    console.log(`answers over ${seconds} s of the 20 x 500 drain pending (${p!.n} pending rows):`)
+    const url = await time('GET /urls/:id/stats (30 days by day)', Math.min(QUERIES, 100), 1, () => statsForUrl(db, hot, parseStatsRange({})))
+    const everyone = await time('GET /stats (1000 links)', Math.min(QUERIES, 50), 1, () => statsForAll(db, parseStatsRange({})))
+    pendingP99.push(`${seconds} s (${p!.n} rows): ${url.toFixed(1)} / ${everyone.toFixed(1)} ms`)
+  }
+  await foldClickStats(db)
   const [load1, , load15] = loadavg()
-  console.log(`\nSUMMARY (load average ${startLoad.map((l) => l.toFixed(1)).join(' / ')} at the start, ${load1!.toFixed(1)} / ${load15!.toFixed(1)} at the end; ${cpus().length} CPUs):`)
+  console.log(`\nSUMMARY (load average ${startLoad.map((l) => l.toFixed(1)).join(' / ')} at the start, ${drainLoad.toFixed(1)} when the drain phase began, ${load1!.toFixed(1)} / ${load15!.toFixed(1)} at the end; ${cpus().length} CPUs):`)
   console.log(`  30-day stats of the ${CLICKS}-click link: p99 ${p99.toFixed(1)} ms one at a time, ${p99c.toFixed(1)} ms 8 at a time (target < 50 ms: ${p99 < 50 && p99c < 50 ? 'met' : 'MISSED'})`)
   console.log(`  GET /stats over 1000 links: p99 ${p99all.toFixed(1)} ms`)
-  console.log(`  drain-rate cost of the rollups (target <= 15 %): ${costs.join('; ')}`)
+  console.log(`  p99 of GET /urls/:id/stats and GET /stats with the drain's rows pending: ${pendingP99.join('; ')}`)
+  console.log(`  drain-rate cost of the rollups, median of ${PAIRS} adjacent pairs (target <= 15 %): ${costs.join('; ')}`)
 } finally {
   await closeDb(db)
   await tdb.drop()

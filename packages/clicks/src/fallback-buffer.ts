@@ -54,7 +54,7 @@ export function createFallbackBuffer(opts: FallbackBufferOptions) {
     while (size > 0) {
       const taken = take()
       try {
-        opts.onFlushed(await insertClicks(opts.db, taken, { onFoldError: opts.onError }))
+        opts.onFlushed(await insertClicks(opts.db, taken, { onFoldError: opts.onError, backlog: size > 0 }))
       } catch (err) {
         batches = [...taken, ...batches] // keep order, retry later
         size += taken.reduce((n, b) => n + b.records.length, 0)

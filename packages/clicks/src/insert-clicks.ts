@@ -14,6 +14,11 @@ export type InsertClicksOptions = {
    * (foldSettled waits for it).
    */
   onFoldError?: (err: unknown) => void
+  /**
+   * More clicks are waiting behind this call (the stream consumer's read came back full, the fallback buffer holds
+   * more than one take): the statistics are then folded every 3 s instead of every second (stats/fold-click-stats.ts).
+   */
+  backlog?: boolean
 }
 
 /**
@@ -22,15 +27,15 @@ export type InsertClicksOptions = {
  * harmless. The event of a link deleted since the click is dropped and a deleted owner unset (events has no foreign
  * keys: packages/db/src/schema/events.ts), so one deleted link cannot block the pipeline.
  * The statistics rollups (packages/clicks/src/stats) are written by the same statement, so they count each batch
- * once too, and folded into the counters at most once a second (startFoldWhenDue) after the commit, without waiting
- * for the fold.
+ * once too, and folded into the counters at most once a second (every 3 s while draining a backlog: startFoldWhenDue)
+ * after the commit, without waiting for the fold.
  * Returns the records written.
  */
 export async function insertClicks(db: Db, batches: ClickBatch[], opts: InsertClicksOptions = {}): Promise<number> {
   if (batches.length === 0) return 0
   const salts = opts.rollups === false ? undefined : await saltsOfCountedDays(db)
   const written = await writeClickBatches(db, batches, salts)
-  if (salts) startFoldWhenDue(db, (err) => opts.onFoldError?.(err))
+  if (salts) startFoldWhenDue(db, (err) => opts.onFoldError?.(err), opts.backlog)
   return written
 }
 

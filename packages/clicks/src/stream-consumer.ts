@@ -77,7 +77,9 @@ export function createStreamConsumer(opts: StreamConsumerOptions) {
       if (parsed) batches.push(parsed)
       else opts.onDropped(1) // not ours or corrupt: acknowledged so it cannot block the group
     }
-    if (batches.length > 0) opts.onFlushed(await insertClicks(opts.db, batches, { onFoldError: opts.onError }))
+    // a full read: more entries are waiting (a backlog), so the statistics fold less often
+    const backlog = entries.length >= entriesPerRead
+    if (batches.length > 0) opts.onFlushed(await insertClicks(opts.db, batches, { onFoldError: opts.onError, backlog }))
     if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = Date.now()
       await pruneClickBatches(opts.db)

@@ -160,4 +160,31 @@ describe('click statistics: pending rows and the fold', () => {
     expect(errors).toEqual([])
     expect(await pendingRows()).toEqual({ rows: 0, visitors: 0 })
   })
+
+  it('folds every 3 s instead of every second while the writer drains a backlog, and answers count what waits', async () => {
+    const t0 = today + 16 * HOUR
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 })
+    const click = (id: string) => ({ id, records: [rec(Date.now(), b, '192.0.2.40', CHROME, null)] })
+    const totalOfB = async () => (await statsForUrl(env.db, b, parseStatsRange({}, Date.now()))).total
+    await insertClicks(env.db, [click('fold:backlog:1')]) // folds (an hour since the last)
+    await foldSettled(env.db)
+    const before = await totalOfB()
+    for (const [ms, n] of [[1_500, 1], [2_900, 2]] as const) {
+      vi.setSystemTime(t0 + ms)
+      await insertClicks(env.db, [click(`fold:backlog:at${ms}`)], { backlog: true }) // due after 1 s, not 3: pending
+      await foldSettled(env.db)
+      expect(await pendingRows()).toEqual({ rows: n, visitors: n })
+      expect(await totalOfB()).toBe(before + n)
+    }
+    vi.setSystemTime(t0 + 3_000)
+    await insertClicks(env.db, [click('fold:backlog:at3000')], { backlog: true }) // 3 s: folds
+    await foldSettled(env.db)
+    expect(await pendingRows()).toEqual({ rows: 0, visitors: 0 })
+    expect(await totalOfB()).toBe(before + 3)
+    vi.setSystemTime(t0 + 4_000)
+    await insertClicks(env.db, [click('fold:backlog:after')]) // the backlog is over: a second is enough again
+    await foldSettled(env.db)
+    expect(await pendingRows()).toEqual({ rows: 0, visitors: 0 })
+    expect(await totalOfB()).toBe(before + 4)
+  })
 })

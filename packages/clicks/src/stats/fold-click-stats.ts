@@ -3,6 +3,14 @@ import type { Db } from '@ghostlink/db'
 /** At most one fold per this interval per database handle; what arrives in between waits, merged with the next. */
 const FOLD_EVERY_MS = 1_000
 /**
+ * The interval while the writer drains a backlog (its calls are full reads): a fold's CPU per record falls with its
+ * size (its upserts and merges are per link-hour and link-day touched, and a second's traffic already touches most
+ * busy links), so a backlog is drained faster folding less often. Answers stay exact (they read the pending rows), at
+ * the price of scanning up to this many seconds of pending rows instead of one (decisions/2026-11-27-click-stats.md,
+ * session 8).
+ */
+const FOLD_EVERY_BACKLOG_MS = 3_000
+/**
  * The pending table is emptied every second, leaving its rows dead; autovacuum visits a table at most once a minute,
  * and every fold and every statistics answer scans it, so the folder vacuums it this often.
  */
@@ -95,16 +103,17 @@ export async function foldClickStats(db: Db): Promise<boolean> {
 const folds = new WeakMap<Db, { at: number; vacuumedAt: number; running: Promise<void> | undefined }>()
 
 /**
- * Starts a fold when the last fold of this handle is FOLD_EVERY_MS old and none is running in this process; returns at
+ * Starts a fold when the last fold of this handle is FOLD_EVERY_MS old (FOLD_EVERY_BACKLOG_MS when this call is part of
+ * a backlog) and none is running in this process; returns at
  * once either way, without waiting for the fold: the writer goes on with its next batch while the fold runs on another
  * connection of the pool (on a one-connection pool, the embedded database, the next batch queues behind it). Called by
  * the click writer after each insert, so the fold's cost is paid where the clicks are written and is spread over the
  * batches of the interval. A failed fold is reported to `onError`; its rows wait for the next.
  */
-export function startFoldWhenDue(db: Db, onError: (err: unknown) => void, now = Date.now()): void {
+export function startFoldWhenDue(db: Db, onError: (err: unknown) => void, backlog = false, now = Date.now()): void {
   const state = folds.get(db) ?? { at: 0, vacuumedAt: now, running: undefined }
   folds.set(db, state)
-  if (state.running || now - state.at < FOLD_EVERY_MS) return
+  if (state.running || now - state.at < (backlog ? FOLD_EVERY_BACKLOG_MS : FOLD_EVERY_MS)) return
   state.at = now
   state.running = (async () => {
     await foldClickStats(db)
