@@ -79,8 +79,8 @@ export async function writeClickBatches(db: Db, batches: ClickBatch[], salts: Ma
         ) as x(t, c, s, i, a, r, u, o)
       ), ev as (
         insert into events (url_id, user_id, event_type, referrer, "timestamp", details)
-        select x.u, case when exists (select 1 from users where id = x.o) then x.o end, 'redirect', left(x.r, 2048), to_timestamp(x.t / 1000) at time zone 'UTC',
-          jsonb_build_object('short_code', x.c, 'client_ip', x.i, 'user_agent', x.a)
+        select x.u, case when exists (select 1 from users where id = x.o) then x.o end, 'redirect', left(x.r, 2048),
+          to_timestamp(x.t / 1000) at time zone 'UTC', jsonb_build_object('short_code', x.c, 'client_ip', x.i, 'user_agent', x.a)
         from x where x.s = 302 and exists (select 1 from urls where id = x.u)
       ) ${rollup}
       insert into request_fingerprints

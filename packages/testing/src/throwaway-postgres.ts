@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -72,7 +72,10 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0)
   }
   run(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
-  const settings = options.configFile ? `-c config_file=${options.configFile}` : '-c fsync=off -c full_page_writes=off -c max_connections=200'
+  // a copy in the cluster's own dir: the server's user (postgres, under root) may not reach the caller's checkout
+  const configCopy = join(dir, 'postgresql.conf')
+  if (options.configFile) copyFileSync(options.configFile, configCopy)
+  const settings = options.configFile ? `-c config_file=${configCopy}` : '-c fsync=off -c full_page_writes=off -c max_connections=200'
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${settings}`
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
   const start = async () => {
