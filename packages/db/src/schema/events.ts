@@ -2,7 +2,8 @@ import { index, integer, jsonb, pgTable, serial, timestamp, varchar } from 'driz
 
 /**
  * `url_id` and `user_id` have no foreign keys: a key check locks the link's and the owner's row (`FOR KEY SHARE`) for
- * every click, which concurrent click writers turn into multixacts (~11 ms of Postgres per 1 000 clicks). Triggers on
+ * every click, which concurrent click writers turn into multixacts (~11 ms of Postgres per 1 000 clicks under load,
+ * decisions/2026-11-27-front-door-measurements.md; no difference measured on a quiet machine). Triggers on
  * `urls` and `users` keep what the keys did (a deleted link's events go, a deleted user's are kept without the user),
  * and `EVENT_REFS_LOCK` orders a deletion after the click transactions in flight
  * (docs/decisions/2026-11-28-events-without-foreign-keys.md, migration 0007).
