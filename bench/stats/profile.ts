@@ -11,7 +11,7 @@ import { dayLists } from './day-lists.js'
 import { clickTraffic } from './traffic.js'
 import { closeDb, createDb } from '@ghostlink/db'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
-import { buildRollup, countedDays, foldClickStats, visitorSalt, writeClickBatches } from '@ghostlink/clicks/stats-parts'
+import { buildRollup, foldClickStats, saltsOfCountedDays, writeClickBatches } from '@ghostlink/clicks/stats-parts'
 
 const { values } = parseArgs({
   options: { calls: { type: 'string', default: '120' }, per: { type: 'string', default: '15' }, keep: { type: 'boolean', default: false }, clicks: { type: 'string', default: '500000' } },
@@ -54,7 +54,7 @@ try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
     return (Number(f[11]) + Number(f[12])) * 10
   }
-  const salts = new Map(await Promise.all(countedDays().map(async (d) => [d, await visitorSalt(db, d)] as const)))
+  const salts = await saltsOfCountedDays(db)
   type Acc = { wall: number; pg: number; node: number; n: number }
   const acc = (): Acc => ({ wall: 0, pg: 0, node: 0, n: 0 })
   const measure = async <T>(a: Acc, f: () => Promise<T> | T): Promise<T> => {

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { type ClickBatch, foldSettled, insertClicks } from '@ghostlink/clicks'
-import { countedDays, foldClickStats, visitorSalt, writeClickBatches } from '@ghostlink/clicks/stats-parts'
+import { foldClickStats, saltsOfCountedDays, writeClickBatches } from '@ghostlink/clicks/stats-parts'
 import { createTestDatabase, seededRandom } from '@ghostlink/testing'
 import { createDb, closeDb, parseStatsRange, statsForUrl, statsForUser, statsForAll } from '@ghostlink/db'
 import { dayLists } from './day-lists.js'
@@ -230,7 +230,7 @@ try {
   // what a longer fold interval costs the answers: they read the pending rows (no index) beside the folded ones, so
   // with N seconds of drain pending. The rows of `seconds` of the 20 x 500 drain at its measured rate with rollups,
   // appended as the writer appends them and left unfolded
-  const salts = new Map(await Promise.all(countedDays().map(async (d) => [d, await visitorSalt(db, d)] as const)))
+  const salts = await saltsOfCountedDays(db)
   shape = { batches: 20, records: 500 }
   const pendingP99: string[] = []
   for (const seconds of [0, 1, 3]) {

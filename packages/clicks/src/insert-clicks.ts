@@ -1,8 +1,8 @@
 import { type Db, EVENT_REFS_LOCK } from '@ghostlink/db'
 import { Click, type ClickBatch, type ClickRecord } from './click-record.js'
-import { buildRollup, countedDays } from './stats/click-rollup.js'
+import { buildRollup } from './stats/click-rollup.js'
 import { startFoldWhenDue } from './stats/fold-click-stats.js'
-import { visitorSalt } from './stats/visitor-salt.js'
+import { saltsOfCountedDays } from './stats/visitor-salt.js'
 import { rollupCte } from './stats/write-rollup.js'
 
 export type InsertClicksOptions = {
@@ -37,11 +37,6 @@ export async function insertClicks(db: Db, batches: ClickBatch[], opts: InsertCl
   const written = await writeClickBatches(db, batches, salts)
   if (salts) startFoldWhenDue(db, (err) => opts.onFoldError?.(err), opts.backlog)
   return written
-}
-
-async function saltsOfCountedDays(db: Db): Promise<Map<string, Buffer>> {
-  const days = countedDays()
-  return new Map(await Promise.all(days.map(async (d) => [d, await visitorSalt(db, d)] as const)))
 }
 
 /** One column of the batch as an array (postgres.js sends it as one array parameter). */

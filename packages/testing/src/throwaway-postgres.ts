@@ -34,6 +34,13 @@ function run(cmd: string, args: string[]) {
   execFileSync(c, [...a], { stdio: 'ignore', timeout: 60_000 })
 }
 
+/** A copy in the cluster's own dir: the server's user (postgres, under root) may not reach the caller's checkout. */
+function copyInto(dir: string, configFile: string): string {
+  const copy = join(dir, 'postgresql.conf')
+  copyFileSync(configFile, copy)
+  return copy
+}
+
 async function waitReady(url: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const sql = postgres(url, { max: 1, connect_timeout: 1, onnotice: () => {} })
@@ -72,10 +79,7 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0)
   }
   run(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
-  // a copy in the cluster's own dir: the server's user (postgres, under root) may not reach the caller's checkout
-  const configCopy = join(dir, 'postgresql.conf')
-  if (options.configFile) copyFileSync(options.configFile, configCopy)
-  const settings = options.configFile ? `-c config_file=${configCopy}` : '-c fsync=off -c full_page_writes=off -c max_connections=200'
+  const settings = options.configFile ? `-c config_file=${copyInto(dir, options.configFile)}` : '-c fsync=off -c full_page_writes=off -c max_connections=200'
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${settings}`
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
   const start = async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Db } from '@ghostlink/db'
+import { countedDays } from './click-rollup.js'
 
 const cached = new WeakMap<Db, Map<string, Buffer>>()
 
@@ -23,4 +24,9 @@ export async function visitorSalt(db: Db, day: string): Promise<Buffer> {
   if (days.size > 4) days.clear() // only today's and yesterday's are ever asked for
   days.set(day, row.salt)
   return row.salt
+}
+
+/** The salts of the days a batch written now may count (countedDays: today and yesterday), by day. */
+export async function saltsOfCountedDays(db: Db): Promise<Map<string, Buffer>> {
+  return new Map(await Promise.all(countedDays().map(async (d) => [d, await visitorSalt(db, d)] as const)))
 }
