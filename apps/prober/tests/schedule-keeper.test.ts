@@ -1,7 +1,7 @@
 import { loadConfig } from '@ghostlink/config'
 import { createProberMetrics } from '@ghostlink/metrics'
 import { createBlockingRedis, redisKeys } from '@ghostlink/redis'
-import { startThrowawayRedis, type ThrowawayRedis } from '@ghostlink/testing'
+import { redisReady, startThrowawayRedis, type ThrowawayRedis } from '@ghostlink/testing'
 import { workerApp } from '@ghostlink/worker-kit'
 import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
@@ -24,7 +24,7 @@ beforeAll(async () => {
   redisServer = await startThrowawayRedis({ appendfsync: 'no' })
   connection = createBlockingRedis(redisServer.url, 'schedule-keeper-test')
   connection.on('error', () => {})
-  await new Promise((r) => connection.once('ready', r))
+  await redisReady(connection)
 })
 afterAll(async () => {
   connection.disconnect()

@@ -1,12 +1,11 @@
 import { closeDb, createDb, type Db, quarantinedCodes, urls, users } from '@ghostlink/db'
-import { cleanRedisPrefix, createTestDatabase, freePort, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
+import { cleanRedisPrefix, createTestDatabase, freePort, redisReady, TEST_REDIS_URL, testRedisPrefix, type TestDatabase } from '@ghostlink/testing'
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBlockingRedis, createRedis, invalidateLink, redisInvalidation, redisKeys } from '@ghostlink/redis'
 import { createLinkLookup, type LinkLookupOptions } from '../src/lookup.js'
 
-const ready = (r: Redis) => new Promise<void>((resolve) => (r.status === 'ready' ? resolve() : r.once('ready', () => resolve())))
 
 async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<number> {
   const start = Date.now()
@@ -39,7 +38,7 @@ describe('createLinkLookup', () => {
     tdb = await createTestDatabase()
     db = createDb(tdb.url, 4)
     redis = createRedis(TEST_REDIS_URL, 'links-test')
-    await ready(redis)
+    await redisReady(redis)
     const [owner] = await db.insert(users).values({ username: 'owner', email: 'o@example.com' }).returning()
     ownerId = owner!.id
     await db.insert(urls).values([

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { closeDb, createDb, type Db, quarantineAudit, quarantinedCodes } from '@ghostlink/db'
 import { createRedis, redisKeys } from '@ghostlink/redis'
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
+import { cleanRedisPrefix, createTestDatabase, redisReady, TEST_REDIS_URL, testRedisPrefix, type TestDatabase } from '@ghostlink/testing'
 import { asc } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -23,7 +23,7 @@ beforeAll(async () => {
   db = createDb(tdb.url, 3)
   redis = createRedis(TEST_REDIS_URL, 'quarantine-test')
   sub = createRedis(TEST_REDIS_URL, 'quarantine-test-sub')
-  await Promise.all([redis, sub].map((r) => new Promise((resolve) => r.once('ready', resolve))))
+  await Promise.all([redis, sub].map(redisReady))
   await sub.subscribe(redisKeys(prefix).invalidations)
   sub.on('message', (_channel, code: string) => messages.push(code))
   dir = mkdtempSync(join(tmpdir(), 'gl-quarantine-'))

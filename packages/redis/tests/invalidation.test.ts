@@ -1,4 +1,4 @@
-import { cleanRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
+import { cleanRedisPrefix, redisReady, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createBlockingRedis, createRedis, type LinkInvalidation, localInvalidation, redisInvalidation, redisKeys } from '../src/index.js'
@@ -11,7 +11,7 @@ let subscriber: Redis
 beforeAll(async () => {
   redis = createRedis(TEST_REDIS_URL, 'invalidation-test')
   subscriber = createBlockingRedis(TEST_REDIS_URL, 'invalidation-test-sub')
-  await new Promise((r) => redis.once('ready', r))
+  await redisReady(redis)
 })
 afterAll(async () => {
   subscriber.disconnect()

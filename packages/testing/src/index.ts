@@ -1,5 +1,5 @@
 export { createTestDatabase, type TestDatabase } from '@ghostlink/db/test-database'
-export { testRedisPrefix, cleanRedisPrefix, TEST_REDIS_URL } from './test-redis.js'
+export { testRedisPrefix, cleanRedisPrefix, redisReady, TEST_REDIS_URL } from './test-redis.js'
 export { createTestEnv, type TestEnv } from './test-env.js'
 // polling in tests: vitest's vi.waitFor / expect.poll, no helper of our own
 export { freePort } from './free-port.js'

@@ -1,7 +1,7 @@
 import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { createTestDatabase } from '@ghostlink/db/test-database'
 import { Redis } from 'ioredis'
-import { cleanRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from './test-redis.js'
+import { cleanRedisPrefix, redisReady, TEST_REDIS_URL, testRedisPrefix } from './test-redis.js'
 
 export type TestEnv = { db: Db; redis: Redis; prefix: string; dbUrl: string; close: () => Promise<void> }
 
@@ -14,7 +14,7 @@ export async function createTestEnv(opts: { name: string; poolMax?: number }): P
   const prefix = testRedisPrefix()
   const db = createDb(tdb.url, opts.poolMax ?? 4)
   const redis = new Redis(TEST_REDIS_URL, { connectionName: opts.name, maxRetriesPerRequest: null })
-  await new Promise((resolve) => redis.once('ready', resolve))
+  await redisReady(redis)
   return {
     db,
     redis,

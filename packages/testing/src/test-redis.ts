@@ -3,6 +3,13 @@ import { Redis } from 'ioredis'
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0'
 
+/**
+ * Resolves once `redis` is connected. A client from createRedis has no offline queue and invalidateLink is best
+ * effort, so a test that publishes through one before it is ready loses the message (seen in CI).
+ */
+export const redisReady = (redis: Redis): Promise<void> =>
+  redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', () => resolve()))
+
 /** A key prefix unique to one test file, so parallel runs never see each other's keys, queues or channels. */
 export const testRedisPrefix = () => `gltest:${randomUUID().slice(0, 8)}:`
 

@@ -3,7 +3,7 @@ import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { createApiMetrics } from '@ghostlink/metrics'
 import { createRedis } from '@ghostlink/redis'
-import { startThrowawayRedis, type ThrowawayRedis } from '@ghostlink/testing'
+import { redisReady, startThrowawayRedis, type ThrowawayRedis } from '@ghostlink/testing'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -33,7 +33,7 @@ describe('health checks have their own short timeout', () => {
     db = createDb(config.databaseUrl, 2)
     redis = createRedis(config.REDIS_URL, 'health-timeout-test')
     redis.on('error', () => {})
-    await new Promise<void>((r) => redis.once('ready', () => r()))
+    await redisReady(redis)
     app = Fastify({ ...fastifyOptions(config), logger: false })
     await app.register(api, { config, db, redis, metrics: createApiMetrics(config.release, config.flags) })
     await app.ready()

@@ -2,7 +2,7 @@ import { loadConfig } from '@ghostlink/config'
 import { closeDb, createDb, type Db } from '@ghostlink/db'
 import { createRedis } from '@ghostlink/redis'
 import { createApiMetrics } from '@ghostlink/metrics'
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
+import { cleanRedisPrefix, createTestDatabase, redisReady, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import { api } from '../../src/app.js'
@@ -73,7 +73,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<TestApp> {
     redis.on('error', () => {})
   } else if (opts.withRedis !== false) {
     redis = createRedis(config.REDIS_URL, 'api-test')
-    await new Promise<void>((resolve) => redis!.once('ready', () => resolve()))
+    await redisReady(redis!)
   }
   const metrics = createApiMetrics(config.release, config.flags)
   const app = Fastify({ ...fastifyOptions(config), logger: opts.logger ?? false })

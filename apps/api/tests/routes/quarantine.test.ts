@@ -7,7 +7,7 @@ import { closeDb, createDb, quarantineAudit } from '@ghostlink/db'
 import { QUEUES } from '@ghostlink/jobs'
 import { createRedis, redisKeys } from '@ghostlink/redis'
 import { createApiMetrics } from '@ghostlink/metrics'
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
+import { cleanRedisPrefix, createTestDatabase, redisReady, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
 import { Queue } from 'bullmq'
 import { asc } from 'drizzle-orm'
 import Fastify from 'fastify'
@@ -44,7 +44,7 @@ describe('quarantine routes (no queue: the map is rendered inline)', () => {
     mapFile = join(dir, 'generated', 'blocked_codes.conf')
     t = await buildApp({ env: { QUARANTINE_MAP_FILE: mapFile, NGINX_RELOAD_CMD: `echo reloaded >> '${join(dir, 'reloads')}'` } })
     sub = createRedis(TEST_REDIS_URL, 'quarantine-sub')
-    await new Promise((resolve) => sub.once('ready', resolve))
+    await redisReady(sub)
     await sub.subscribe(redisKeys(t.prefix).invalidations)
     sub.on('message', (_channel, code: string) => published.push(code))
   })
@@ -199,7 +199,7 @@ describe('quarantine routes with the worker tier (QuarantineSyncJob)', () => {
     })
     const db = createDb(config.databaseUrl, 2)
     const redis = createRedis(config.REDIS_URL, 'api-test-q')
-    await new Promise((resolve) => redis.once('ready', resolve))
+    await redisReady(redis)
     const quarantineQueue = new Queue(QUEUES.quarantine, { connection: { url: TEST_REDIS_URL }, prefix: redisKeys(prefix).bull })
     const app = Fastify({ logger: false })
     try {

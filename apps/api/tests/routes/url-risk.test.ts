@@ -3,7 +3,7 @@ import { closeDb, createDb, healthChecks, riskScores, urls } from '@ghostlink/db
 import { QUEUES, RiskJob } from '@ghostlink/jobs'
 import { createRedis, redisKeys } from '@ghostlink/redis'
 import { createApiMetrics } from '@ghostlink/metrics'
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
+import { cleanRedisPrefix, createTestDatabase, redisReady, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
 import { Queue } from 'bullmq'
 import { eq } from 'drizzle-orm'
 import Fastify from 'fastify'
@@ -124,7 +124,7 @@ describe('risk recompute through the queue', () => {
     const config = loadConfig({ DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', AUTH_MODE: 'open' })
     const db = createDb(config.databaseUrl, 4)
     const redis = createRedis(config.REDIS_URL, 'api-risk-test')
-    await new Promise<void>((resolve) => redis.once('ready', () => resolve()))
+    await redisReady(redis)
     const riskQueue = new Queue(QUEUES.risk, {
       connection: { url: queueUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 1_000 },
       prefix: redisKeys(prefix).bull,

@@ -4,7 +4,7 @@ import { loadConfig } from '@ghostlink/config'
 import { urls } from '@ghostlink/db'
 import { createRedirectMetrics } from '@ghostlink/metrics'
 import { createRedis, redisInvalidation } from '@ghostlink/redis'
-import { freePort, TEST_REDIS_URL } from '@ghostlink/testing'
+import { freePort, redisReady, TEST_REDIS_URL } from '@ghostlink/testing'
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -51,6 +51,7 @@ describe('the edge refresh sender on a replica (EDGE_REFRESH_URL)', () => {
     env = await createTestEnv()
     await env.db.insert(urls).values([{ short_code: 'snd1', original_url: 'https://example.com/1' }])
     api = createRedis(TEST_REDIS_URL, 'edge-refresh-test')
+    await redisReady(api)
   })
   afterAll(async () => {
     api.disconnect()

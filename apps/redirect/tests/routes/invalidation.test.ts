@@ -1,6 +1,6 @@
 import { quarantinedCodes, urls } from '@ghostlink/db'
 import { createRedis, invalidateLink } from '@ghostlink/redis'
-import { TEST_REDIS_URL } from '@ghostlink/testing'
+import { redisReady, TEST_REDIS_URL } from '@ghostlink/testing'
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,7 +20,7 @@ describe('invalidation across two redirect replicas (docs/decisions/rewrite-deci
     a = await buildService(cacheEnv)
     b = await buildService(cacheEnv)
     api = createRedis(TEST_REDIS_URL, 'invalidation-test')
-    await new Promise<void>((r) => api.once('ready', () => r()))
+    await redisReady(api)
     await new Promise((r) => setTimeout(r, 200)) // both subscriptions established
   })
   afterAll(async () => {
