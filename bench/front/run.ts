@@ -1,5 +1,5 @@
 // pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000] [--warmup 5] [--diagnose] [--warm-in-one-second]
-//   [--postgres platform|shared]
+//   [--postgres platform|shared] [--cpu-groups compose|off] [--compose docker-compose.yml]
 //   [--probe-nice 'nginx=0;writer=0,postgres=19']   (BENCH_KEEP=1 keeps nginx's logs)
 // The front door as the platform runs it, on this one box: nginx (the rendered template, one worker as compose runs it, the
 // micro-cache on), two redirect replicas handing clicks off (CLICK_CONSUMER=off), the click writer (draining the
@@ -11,10 +11,11 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { getPriority, setPriority, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { EDGE_WORKER_PRIORITY, nginxArgs, prepareNginx } from '@ghostlink/infra/render-nginx'
+import { composeCpuLimit, createCpuGroups } from './cpu-groups.js'
 import { type Child, cpuSeconds, PROXIED_HEADERS, root, startChild, stopChild, warm } from '../redirect/load.js'
 import { freePort, createTestDatabase, cleanRedisPrefix, startThrowawayPostgres, TEST_REDIS_URL } from '@ghostlink/testing'
 import { createDb, closeDb, urls } from '@ghostlink/db'
@@ -40,9 +41,15 @@ const { values: args } = parseArgs({
     // `platform`: a Postgres cluster of the bench's own, started with infra/postgres/postgresql.conf as compose runs
     // it (durable, its checkpoint and WAL settings); `shared`: the machine's server (TEST_PG_ADMIN_URL, 5432) as it is
     postgres: { type: 'string', default: 'platform' },
+    // `compose`: every part in a CPU group of its own with its compose service's CPU limit, as containers run them
+    // (cpu-groups.ts; needs root and the cgroup v1 cpu controller); `off`: the host's own grouping (autogroup)
+    'cpu-groups': { type: 'string', default: 'compose' },
+    // the compose file the CPU groups' limits come from (a changed copy measures a change before it is made)
+    compose: { type: 'string', default: 'docker-compose.yml' },
   },
 })
 if (!['platform', 'shared'].includes(args.postgres)) throw new Error('--postgres is platform or shared')
+if (!['compose', 'off'].includes(args['cpu-groups'])) throw new Error('--cpu-groups is compose or off')
 const slice = Number(args.slice)
 const reps = Number(args.reps)
 const connections = Number(args.connections)
@@ -64,6 +71,27 @@ const dir = mkdtempSync(join(tmpdir(), 'gl-bench-front-'))
 const cacheDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'gl-bench-front-cache-'))
 chmodSync(cacheDir, 0o755)
 const server = args.postgres === 'platform' ? await startThrowawayPostgres({ configFile: join(root, 'infra/postgres/postgresql.conf') }) : undefined
+// the CPU groups, by compose service; the load generator and the bare ceiling get one each too, without a limit (a
+// quota would throttle the ceiling's GC bursts and raise the p99 the goal is measured against), and the `return 302`
+// nginx the edge's
+const compose = resolve(root, args.compose)
+const groups =
+  args['cpu-groups'] === 'compose'
+    ? createCpuGroups(`gl-bench-front-${process.pid}`, {
+        edge: composeCpuLimit(compose, 'nginx'),
+        'redirect-1': composeCpuLimit(compose, 'redirect-1'),
+        'redirect-2': composeCpuLimit(compose, 'redirect-2'),
+        'click-writer': composeCpuLimit(compose, 'click-writer'),
+        postgres: composeCpuLimit(compose, 'postgres'),
+        ceiling: {},
+        limit: composeCpuLimit(compose, 'nginx'),
+        load: {},
+      })
+    : undefined
+if (args['cpu-groups'] === 'compose' && !groups) console.log('CPU groups: cannot write the cgroup v1 cpu controller here; running without them')
+// the whole cluster: the postmaster and the processes it started (its backends inherit the group)
+if (groups && server) groups.add('postgres', server.pid(), true)
+if (groups && !server) console.log('CPU groups: the machine’s Postgres (--postgres shared) stays outside them')
 const tdb = await createTestDatabase(server?.url)
 const db = createDb(tdb.url, 2)
 const prefix = `glbench-front:${process.pid}:`
@@ -86,6 +114,7 @@ try {
   if (process.env.BENCH_KEEP) console.log(`kept ${dir}`)
   else rmSync(dir, { recursive: true, force: true })
   rmSync(cacheDir, { recursive: true, force: true })
+  groups?.remove()
 }
 process.exit(failed ? 1 : 0)
 
@@ -102,6 +131,8 @@ async function run() {
   const r1 = await startChild('apps/redirect/dist/server.js', replicaEnv, replicaArgs)
   const r2 = await startChild('apps/redirect/dist/server.js', replicaEnv, replicaArgs)
   children.push(r1, r2)
+  groups?.add('redirect-1', r1.proc.pid!)
+  groups?.add('redirect-2', r2.proc.pid!)
 
   const edgePort = await freePort()
   const edge = prepareNginx(join(dir, 'edge'), {
@@ -121,8 +152,10 @@ async function run() {
     RATE_LIMIT_REDIRECT_BURST: '1000000',
   })
   startNginx(nginxArgs(edge))
+  groups?.add('edge', nginxMaster(edge.vars.NGINX_PID_FILE), true)
   const writer = await startChild('apps/click-writer/dist/server.js', { ...env, EDGE_CLICK_LOG: edge.vars.NGINX_EDGE_CLICK_LOG })
   children.push(writer)
+  groups?.add('click-writer', writer.proc.pid!)
   const front = `http://127.0.0.1:${edgePort}`
 
   // nginx's own limit: the same build, `return 302` and nothing else
@@ -140,10 +173,12 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
 `,
   )
   startNginx(['-p', limitDir, '-c', limitConf, '-e', `${limitDir}/logs/error.log`])
+  groups?.add('limit', nginxMaster(`${limitDir}/nginx.pid`), true)
   const limit = `http://127.0.0.1:${limitPort}`
 
   const ceiling = await startChild('bench/redirect/ceiling-server.ts', { BENCH_CODES: String(codeCount) })
   children.push(ceiling)
+  groups?.add('ceiling', ceiling.proc.pid!)
   await waitReady(`${front}/edge-health`)
   await waitReady(`${limit}/ready`)
   // nginx keeps a cached entry's validity in whole seconds (NGINX_REDIRECT_CACHE_SECONDS, v), so a code filled in
@@ -215,6 +250,23 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   // An unmeasured slice per target first (--warmup s): the processes are fresh, and their first seconds under load run
   // code V8 has not optimised yet (the replicas, which see ~3 % of the requests, used twice the CPU per request in the
   // first front-door slice of every run as in the later ones). A long-running platform is past that.
+  // every part where it should be (a process that left its group, or a backend started outside it, voids the figures)
+  if (groups) {
+    const parts = await frontPids()
+    const expected: Array<[string, number]> = [
+      ...parts.nginx!.map((p) => ['edge', p] as [string, number]),
+      ['redirect-1', r1.proc.pid!],
+      ['redirect-2', r2.proc.pid!],
+      ['click-writer', writer.proc.pid!],
+      ['ceiling', ceiling.proc.pid!],
+      ...(server ? parts.postgres!.map((p) => ['postgres', p] as [string, number]) : []),
+    ]
+    const misplaced = expected.filter(([g, p]) => !groups.contains(g, p))
+    if (misplaced.length > 0) throw new Error(`not in their CPU groups: ${JSON.stringify(misplaced)}`)
+  }
+  // seconds a group's CPU limit held it back during a slice (a part at its compose limit)
+  const throttledGroups = ['edge', 'redirect-1', 'redirect-2', 'click-writer', 'postgres', 'ceiling', 'load']
+  const throttled = () => Object.fromEntries(throttledGroups.map((g) => [g, groups?.throttledSeconds(g) ?? 0]))
   if (warmup > 0) {
     for (const t of targets.filter((t) => !t.writerStopped && t.nice === undefined)) {
       if (t.front) warmed += await warmFront(t.base)
@@ -233,6 +285,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
       const vacuums0 = t.front ? await vacuums() : 0
       const wal0 = await walState()
       const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, sumCpu(v)]))
+      const throttled0 = throttled()
       if (t.writerStopped) writer.proc.kill('SIGSTOP')
       const reniced = Object.entries(t.nice ?? {}).flatMap(([part, n]) => (pids[part] ?? []).flatMap(threadsOf).map((tid) => [tid, getPriority(tid), n] as const))
       for (const [tid, , n] of reniced) trySetPriority(tid, n)
@@ -261,10 +314,12 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
       const wal = await walState()
       const checkpointed = wal.checkpoints - wal0.checkpoints
       const walPerRequest = (wal.bytes - wal0.bytes) / r.requests
+      const throttledNow = throttled()
+      const held = throttledGroups.filter((g) => throttledNow[g]! - throttled0[g]! >= 0.01).map((g) => `${g} ${(throttledNow[g]! - throttled0[g]!).toFixed(2)} s`)
       const s = { ...r, cpuUs, parts, drain }
       results.get(t.name)!.push(s)
       console.log(
-        `rep ${rep + 1} ${t.name.padEnd(8).slice(0, 24)} ${s.rps.toFixed(0).padStart(7)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  ${s.cpuUs.toFixed(1)} µs CPU/req (${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})${drain === undefined ? '' : `  drain ${drain.toFixed(1)} s`}${vacuumed === undefined ? '' : `  autovacuum/analyze runs ${vacuumed}`}  checkpoints ${checkpointed}${t.front ? `  WAL ${walPerRequest.toFixed(0)} B/req` : ''}${s.errors ? `  ERRORS ${s.errors}` : ''}`,
+        `rep ${rep + 1} ${t.name.padEnd(8).slice(0, 24)} ${s.rps.toFixed(0).padStart(7)} req/s  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  ${s.cpuUs.toFixed(1)} µs CPU/req (${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})${drain === undefined ? '' : `  drain ${drain.toFixed(1)} s`}${vacuumed === undefined ? '' : `  autovacuum/analyze runs ${vacuumed}`}  checkpoints ${checkpointed}${t.front ? `  WAL ${walPerRequest.toFixed(0)} B/req` : ''}${held.length > 0 ? `  throttled: ${held.join(', ')}` : ''}${s.errors ? `  ERRORS ${s.errors}` : ''}`,
       )
     }
   }
@@ -305,7 +360,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   const pass = ratio >= GOAL.ratio && p99x <= GOAL.p99 && clicksOk && f.errors === 0
   failed = !pass
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-  console.log(`\nfront-door bench: wrk 1 thread, ${connections} connections, ${codeCount} codes, browser User-Agent; ${reps} × ${slice} s slices per target, alternating; Postgres: ${args.postgres === 'platform' ? 'its own cluster with infra/postgres/postgresql.conf' : 'the shared server'}; load average at the end ${load}\n`)
+  console.log(`\nfront-door bench: wrk 1 thread, ${connections} connections, ${codeCount} codes, browser User-Agent; ${reps} × ${slice} s slices per target, alternating; Postgres: ${args.postgres === 'platform' ? 'its own cluster with infra/postgres/postgresql.conf' : 'the shared server'}; CPU groups: ${groups ? `one per service, the limits of ${args.compose}` : 'none (the host’s)'}; load average at the end ${load}\n`)
   console.log(['target'.padEnd(44), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'vs ceiling'.padStart(11), 'µs CPU/req'.padStart(11)].join(' '))
   const row = (label: string, r: ReturnType<typeof agg>) =>
     console.log([label.padEnd(44), r.rps.toFixed(0).padStart(8), r.p50.toFixed(1).padStart(7), r.p99.toFixed(1).padStart(7), `${((r.rps / c.rps) * 100).toFixed(0)}%`.padStart(11), r.cpuUs.toFixed(1).padStart(11)].join(' '))
@@ -331,7 +386,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
       `${byReplicas} answered by the replicas + ${hits} from the edge cache (${((hits / served) * 100).toFixed(1)}%) — ${clicksOk ? 'all recorded once' : 'MISMATCH'}`,
   )
   console.log(`${pass ? 'PASS' : 'FAIL'}`)
-  console.log(`\n${JSON.stringify({ bench: 'front', slice, reps, connections, codes: codeCount, postgres: args.postgres, load, ceiling: c, front: f, limit: l, ratio, p99x, served, recorded, byReplicas, hits, pass })}`)
+  console.log(`\n${JSON.stringify({ bench: 'front', slice, reps, connections, codes: codeCount, postgres: args.postgres, cpuGroups: groups ? 'compose' : 'off', load, ceiling: c, front: f, limit: l, ratio, p99x, served, recorded, byReplicas, hits, pass })}`)
 }
 
 function startNginx(a: string[]) {
@@ -356,9 +411,13 @@ function threadsOf(pid: number): number[] {
   return readdirSync(`/proc/${pid}/task`).map(Number)
 }
 
+function nginxMaster(pidFile: string): number {
+  return Number(readFileSync(pidFile, 'utf8').trim())
+}
+
 /** The worker processes of an nginx master (their CPU is the edge's). */
 function nginxWorkers(pidFile: string): number[] {
-  const master = readFileSync(pidFile, 'utf8').trim()
+  const master = nginxMaster(pidFile)
   return readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
 }
 
@@ -375,7 +434,9 @@ async function waitReady(url: string) {
 }
 
 function wrk(base: string, seconds = slice) {
-  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', join(root, 'bench/front/codes.lua'), base], {
+  const wrkArgs = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', join(root, 'bench/front/codes.lua'), base]
+  const [cmd, cmdArgs] = groups ? groups.wrap('load', 'wrk', wrkArgs) : ['wrk', wrkArgs]
+  const out = execFileSync(cmd, cmdArgs, {
     encoding: 'utf8',
     env: { ...process.env, BENCH_CODES: String(codeCount), BENCH_UA: PROXIED_HEADERS['user-agent'], BENCH_REFERER: PROXIED_HEADERS.referer },
   })

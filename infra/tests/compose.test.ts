@@ -25,6 +25,7 @@ type Service = {
   command?: string[] | string
   depends_on?: Record<string, { condition: string }>
   deploy?: { resources?: { limits?: { cpus?: string; memory?: string } } }
+  cpu_shares?: number
 }
 const doc = parseDocument(composeText, { merge: true })
 const compose = doc.toJS({ maxAliasCount: 1000 }) as { services: Record<string, Service>; volumes: Record<string, unknown> }
@@ -89,6 +90,12 @@ describe('docker-compose.yml', () => {
       expect(s.restart, name).toBe('unless-stopped')
       expect(s.healthcheck?.test.length, `${name} healthcheck`).toBeGreaterThan(0)
     }
+  })
+
+  it('gives the edge the largest CPU weight, so the hot path preempts the click pipeline on a shared box', () => {
+    const weight = (s: Service) => s.cpu_shares ?? 1024 // Docker's default
+    const others = Object.entries(services).filter(([name]) => name !== 'nginx')
+    for (const [name, s] of others) expect(weight(services.nginx!), name).toBeGreaterThanOrEqual(4 * weight(s))
   })
 
   it('passes release variables and the six flags to every app, on the ports packages/config defaults to', () => {

@@ -67,6 +67,19 @@ describe('risk inputs and scores (docs/CONTRACT.md#c-4-1), on a real database', 
     })
   })
 
+  it('a fingerprint costs its id and time index entries; only a dead-link hit enters the per-code index that reads it', async () => {
+    const indexes = await db.$client<{ indexname: string; indexdef: string }[]>`
+      select indexname, indexdef from pg_indexes where tablename = 'request_fingerprints' order by indexname`
+    expect(indexes.map((i) => i.indexname)).toEqual(['fingerprints_created_idx', 'fingerprints_dead_code_created_idx', 'request_fingerprints_pkey'])
+    expect(indexes[1]!.indexdef).toMatch(/\(short_code, created_at\) WHERE is_dead_link$/)
+    // readRiskInputs' count (short_code = $1 and is_dead_link = true) is answered from it, even where a scan is cheap
+    const plan = await db.$client.begin(async (tx) => {
+      await tx`set local enable_seqscan = off`
+      return tx.unsafe(`explain select count(*) from request_fingerprints where short_code = 'risky1' and is_dead_link = true`)
+    })
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('fingerprints_dead_code_created_idx')
+  })
+
   it('upsertRiskScore keeps one row per URL and overwrites it', async () => {
     await upsertRiskScore(db, id, { score: 10, tier: 'SAFE', signals: { a: 1 }, computed_at: new Date('2025-01-01T00:00:00Z') })
     await upsertRiskScore(db, id, { score: 80, tier: 'THREAT', signals: { b: true }, computed_at: new Date('2025-02-01T00:00:00Z') })

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -9,6 +9,8 @@ export type ThrowawayPostgres = {
   /** connection URL of database `postgres` (trust auth, user postgres) */
   url: string
   port: number
+  /** the postmaster's pid (from its postmaster.pid) while the server runs */
+  pid: () => number
   start: () => Promise<void>
   /** `pg_ctl stop -m immediate`: no checkpoint, like a crash; committed data survives (WAL) */
   stop: () => void
@@ -97,6 +99,7 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
   return {
     url,
     port,
+    pid: () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     start,
     stop,
     destroy: () => {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { bigserial, boolean, index, integer, pgTable, timestamp, varchar } from 'drizzle-orm/pg-core'
 
 /**
@@ -18,10 +19,13 @@ export const requestFingerprints = pgTable(
     is_dead_link: boolean('is_dead_link').notNull().default(false),
     created_at: timestamp('created_at').notNull().defaultNow(),
   },
+  // Every click writes this row, so each index is paid per click. The readers look at a time window (the risk job's
+  // 30 minutes, retention: fingerprints_created_idx, appended at its right edge) or at one code's dead-link hits
+  // (readRiskInputs: the partial index, which a 302 never enters). No reader looks up an address: an index on
+  // client_ip cost a random-key entry per click for nothing (docs/decisions/2026-11-28-fingerprint-indexes.md).
   (t) => [
-    index('fingerprints_ip_created_idx').on(t.client_ip, t.created_at),
-    index('fingerprints_code_created_idx').on(t.short_code, t.created_at),
     index('fingerprints_created_idx').on(t.created_at),
+    index('fingerprints_dead_code_created_idx').on(t.short_code, t.created_at).where(sql`${t.is_dead_link}`),
   ],
 )
 
