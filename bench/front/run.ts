@@ -1,6 +1,7 @@
 // pnpm bench:front [--slice 10] [--reps 3] [--connections 100] [--codes 1000] [--warmup 5] [--diagnose] [--warm-in-one-second]
 //   [--postgres platform|shared] [--cpu-groups compose|off] [--compose docker-compose.yml]
-//   [--probe-nice 'nginx=0;writer=0,postgres=19']   (BENCH_KEEP=1 keeps nginx's logs)
+//   [--probe-nice 'nginx=0;writer=0,postgres=19']   (BENCH_KEEP=1 keeps nginx's logs; BENCH_WRK_TIMELINE=<file>: wrk
+//   appends its completions per 10 ms and each slice's latency tail to it, codes.lua)
 // The front door as the platform runs it, on this one box: nginx (the rendered template, one worker as compose runs it, the
 // micro-cache on), two redirect replicas handing clicks off (CLICK_CONSUMER=off), the click writer (draining the
 // stream and shipping the edge's click log) and Postgres, all built and started as production starts them. wrk
