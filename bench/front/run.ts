@@ -248,9 +248,6 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   ]
   type Slice = { rps: number; p50: number; p99: number; requests: number; errors: number; cpuUs: number; parts: Record<string, number>; drain?: number }
   const results = new Map<string, Slice[]>(targets.map((t) => [t.name, []]))
-  // An unmeasured slice per target first (--warmup s): the processes are fresh, and their first seconds under load run
-  // code V8 has not optimised yet (the replicas, which see ~3 % of the requests, used twice the CPU per request in the
-  // first front-door slice of every run as in the later ones). A long-running platform is past that.
   // every part where it should be (a process that left its group, or a backend started outside it, voids the figures)
   if (groups) {
     const parts = await frontPids()
@@ -268,6 +265,9 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
   // seconds a group's CPU limit held it back during a slice (a part at its compose limit)
   const throttledGroups = ['edge', 'redirect-1', 'redirect-2', 'click-writer', 'postgres', 'ceiling', 'load']
   const throttled = () => Object.fromEntries(throttledGroups.map((g) => [g, groups?.throttledSeconds(g) ?? 0]))
+  // An unmeasured slice per target first (--warmup s): the processes are fresh, and their first seconds under load run
+  // code V8 has not optimised yet (the replicas, which see ~3 % of the requests, used twice the CPU per request in the
+  // first front-door slice of every run as in the later ones). A long-running platform is past that.
   if (warmup > 0) {
     for (const t of targets.filter((t) => !t.writerStopped && t.nice === undefined)) {
       if (t.front) warmed += await warmFront(t.base)
