@@ -92,10 +92,13 @@ describe('docker-compose.yml', () => {
     }
   })
 
-  it('gives the edge the largest CPU weight, so the hot path preempts the click pipeline on a shared box', () => {
+  it('gives the edge the largest CPU weight and the click writer the smallest, so the hot path goes first on a shared box', () => {
     const weight = (s: Service) => s.cpu_shares ?? 1024 // Docker's default
     const others = Object.entries(services).filter(([name]) => name !== 'nginx')
     for (const [name, s] of others) expect(weight(services.nginx!), name).toBeGreaterThanOrEqual(4 * weight(s))
+    for (const [name, s] of others.filter(([name]) => name !== 'click-writer')) {
+      expect(weight(s), name).toBeGreaterThanOrEqual(4 * weight(services['click-writer']!))
+    }
   })
 
   it('passes release variables and the six flags to every app, on the ports packages/config defaults to', () => {
