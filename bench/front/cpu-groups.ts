@@ -5,7 +5,7 @@
 // Without it the host's scheduler groups processes its own way: with autogroup (kernel.sched_autogroup_enabled=1, on
 // here), every session is a group with one share, and every Postgres backend starts a session (setsid), so each busy
 // backend takes a share as large as the whole edge's, and a process's nice value counts only inside its session.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 
@@ -89,8 +89,8 @@ export function createCpuGroups(name: string, limits: Record<string, CpuLimit>):
       return readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').some((l) => /^\d+:cpu(,|:)/.test(l) && l.endsWith(`/${name}/${group}`))
     },
     remove() {
-      for (const group of readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-        const dir = join(base, group.name)
+      for (const group of Object.keys(limits)) {
+        const dir = join(base, group)
         for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) move(V1_CPU, Number(pid))
         rmdirSync(dir)
       }

@@ -76,19 +76,17 @@ const server = args.postgres === 'platform' ? await startThrowawayPostgres({ con
 // quota would throttle the ceiling's GC bursts and raise the p99 the goal is measured against), and the `return 302`
 // nginx the edge's
 const compose = resolve(root, args.compose)
-const groups =
-  args['cpu-groups'] === 'compose'
-    ? createCpuGroups(`gl-bench-front-${process.pid}`, {
-        edge: composeCpuLimit(compose, 'nginx'),
-        'redirect-1': composeCpuLimit(compose, 'redirect-1'),
-        'redirect-2': composeCpuLimit(compose, 'redirect-2'),
-        'click-writer': composeCpuLimit(compose, 'click-writer'),
-        postgres: composeCpuLimit(compose, 'postgres'),
-        ceiling: {},
-        limit: composeCpuLimit(compose, 'nginx'),
-        load: {},
-      })
-    : undefined
+const groupLimits = {
+  edge: composeCpuLimit(compose, 'nginx'),
+  'redirect-1': composeCpuLimit(compose, 'redirect-1'),
+  'redirect-2': composeCpuLimit(compose, 'redirect-2'),
+  'click-writer': composeCpuLimit(compose, 'click-writer'),
+  postgres: composeCpuLimit(compose, 'postgres'),
+  ceiling: {},
+  limit: composeCpuLimit(compose, 'nginx'),
+  load: {},
+}
+const groups = args['cpu-groups'] === 'compose' ? createCpuGroups(`gl-bench-front-${process.pid}`, groupLimits) : undefined
 if (args['cpu-groups'] === 'compose' && !groups) console.log('CPU groups: cannot write the cgroup v1 cpu controller here; running without them')
 // the whole cluster: the postmaster and the processes it started (its backends inherit the group)
 if (groups && server) groups.add('postgres', server.pid(), true)
@@ -263,7 +261,7 @@ http { access_log off; client_body_temp_path ${limitDir}/cb; proxy_temp_path ${l
     if (misplaced.length > 0) throw new Error(`not in their CPU groups: ${JSON.stringify(misplaced)}`)
   }
   // seconds a group's CPU limit held it back during a slice (a part at its compose limit)
-  const throttledGroups = ['edge', 'redirect-1', 'redirect-2', 'click-writer', 'postgres', 'ceiling', 'load']
+  const throttledGroups = Object.keys(groupLimits).filter((g) => g !== 'limit') // the `return 302` nginx is not reported
   const throttled = () => Object.fromEntries(throttledGroups.map((g) => [g, groups?.throttledSeconds(g) ?? 0]))
   // An unmeasured slice per target first (--warmup s): the processes are fresh, and their first seconds under load run
   // code V8 has not optimised yet (the replicas, which see ~3 % of the requests, used twice the CPU per request in the
