@@ -5,7 +5,7 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClickRecord } from '@ghostlink/clicks'
 import { encodeClickBatch } from '@ghostlink/clicks'
-import { buildService, countRedirectEvents, createTestEnv, type TestEnv } from '../helpers/build-service.js'
+import { buildService, countRedirectEvents, createTestEnv, type TestEnv, type TestService } from '../helpers/build-service.js'
 import { startThrowawayRedis } from '../helpers/throwaway-redis.js'
 
 const CODES = Array.from({ length: 20 }, (_, i) => `c${i}`)
@@ -18,6 +18,12 @@ async function fire(inject: (url: string) => Promise<{ statusCode: number }>, n:
     for (const res of await Promise.all(batch)) if (res.statusCode === 302) redirected++
   }
   return redirected
+}
+
+/** A failed assertion must still close the service: its buffered clicks would otherwise land in the next test's count. */
+function closeOnce(svc: TestService): TestService {
+  let closing: Promise<void> | undefined
+  return { ...svc, close: () => (closing ??= svc.close()) }
 }
 
 describe('no click is lost', () => {
@@ -41,13 +47,15 @@ describe('no click is lost', () => {
   it('Redis stopped in the middle of the run and started again → exactly N events', async () => {
     const redis = await startThrowawayRedis()
     const before = await countRedirectEvents(env.db)
-    const svc = await buildService({ ...env.env, REDIS_URL: redis.url, LOCAL_CACHE_MAX: '0' })
+    const svc = closeOnce(await buildService({ ...env.env, REDIS_URL: redis.url, LOCAL_CACHE_MAX: '0' }))
     try {
       let n = await fire((url) => svc.app.inject(url), 1500, 25)
       redis.stop()
       n += await fire((url) => svc.app.inject(url), 1500, 25)
-      const direct = await svc.app.inject('/metrics')
-      expect(direct.body).toMatch(/redirect_clicks_flushed_total\{path="direct"[^}]*\} [1-9]/)
+      // the buffer's first INSERT may still be running when the last request answers (a loaded CI box): wait for it
+      await expect
+        .poll(async () => (await svc.app.inject('/metrics')).body, { timeout: 10_000 })
+        .toMatch(/redirect_clicks_flushed_total\{path="direct"[^}]*\} [1-9]/)
       await redis.start()
       n += await fire((url) => svc.app.inject(url), 1500, 25)
       expect(n).toBe(4500)
@@ -55,6 +63,7 @@ describe('no click is lost', () => {
       await svc.close()
       expect((await countRedirectEvents(env.db)) - before).toBe(n)
     } finally {
+      await svc.close()
       redis.destroy()
     }
   }, 60_000)
@@ -62,7 +71,7 @@ describe('no click is lost', () => {
   it('Redis stopped and never back before shutdown: the buffer is flushed into Postgres at close', async () => {
     const redis = await startThrowawayRedis()
     const before = await countRedirectEvents(env.db)
-    const svc = await buildService({ ...env.env, REDIS_URL: redis.url, CLICK_FLUSH_INTERVAL_MS: '60000' })
+    const svc = closeOnce(await buildService({ ...env.env, REDIS_URL: redis.url, CLICK_FLUSH_INTERVAL_MS: '60000' }))
     try {
       redis.stop()
       await new Promise((r) => setTimeout(r, 100))
@@ -71,6 +80,7 @@ describe('no click is lost', () => {
       await svc.close()
       expect((await countRedirectEvents(env.db)) - before).toBe(n)
     } finally {
+      await svc.close()
       redis.destroy()
     }
   }, 30_000)
