@@ -1,9 +1,9 @@
 import { quarantinedCodes, urls } from '@ghostlink/db'
-import { createRedis, invalidateLink } from '@ghostlink/redis'
+import { createRedis, invalidateLink, redisKeys } from '@ghostlink/redis'
 import { redisReady, TEST_REDIS_URL } from '@ghostlink/testing'
 import { eq } from 'drizzle-orm'
 import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildService, createTestEnv, type TestEnv, type TestService } from '../helpers/build-service.js'
 
 describe('invalidation across two redirect replicas (docs/decisions/rewrite-decisions.md#d-3)', () => {
@@ -21,7 +21,9 @@ describe('invalidation across two redirect replicas (docs/decisions/rewrite-deci
     b = await buildService(cacheEnv)
     api = createRedis(TEST_REDIS_URL, 'invalidation-test')
     await redisReady(api)
-    await new Promise((r) => setTimeout(r, 200)) // both subscriptions established
+    // both replicas subscribe in the background (openDeps does not wait for Redis): wait until both are listening
+    const channel = redisKeys(env.prefix).invalidations
+    await vi.waitFor(async () => expect((await api.pubsub('NUMSUB', channel))[1]).toBe(2), { timeout: 10_000 })
   })
   afterAll(async () => {
     await a.close()
