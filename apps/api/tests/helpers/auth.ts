@@ -23,8 +23,9 @@ export async function createUser(t: TestApp, name = 'user'): Promise<number> {
 export async function createLink(t: TestApp, userId: number | null): Promise<{ id: number; short_code: string }> {
   const [row] = await t.db
     .insert(urls)
-    // a letter first: a code of hex digits only (1 in 27 of them) would be read as a link id by GET /urls/<code>
-    .values({ user_id: userId, short_code: `c${suffix().slice(0, 6)}`, original_url: 'https://example.com/' })
+    // a letter first: a code of hex digits only would be read as a link id by GET /urls/<code>; nine random hex
+    // digits after it (the column's 10 characters): six collided within one test database (CI, 2026-11-28)
+    .values({ user_id: userId, short_code: `c${randomUUID().replaceAll('-', '').slice(0, 9)}`, original_url: 'https://example.com/' })
     .returning({ id: urls.id, short_code: urls.short_code })
   return row!
 }
