@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { answers } from './ports.js'
 import { REPO_ROOT } from './paths.js'
-import { expect, vi } from 'vitest'
+import { listensOn, PortTakenError } from '@ghostlink/testing'
 
 export type AppProcess = {
   name: string
@@ -11,7 +11,10 @@ export type AppProcess = {
   kill: (signal?: NodeJS.Signals) => Promise<void>
 }
 
-/** Starts apps/<app>/src/server.ts from source, as `pnpm dev` does, and waits for GET /health to answer. */
+/**
+ * Starts apps/<app>/src/server.ts from source, as `pnpm dev` does, and waits until GET /health answers from this
+ * process (not from another test's server that took the port meanwhile).
+ */
 export async function startApp(name: string, file: string, port: number, env: Record<string, string>): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', file], {
     cwd: REPO_ROOT,
@@ -23,14 +26,16 @@ export async function startApp(name: string, file: string, port: number, env: Re
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
   const url = `http://127.0.0.1:${port}`
   const exited = () => child.exitCode !== null || child.signalCode !== null
-  try {
-    await vi.waitFor(async () => {
-        if (exited()) throw new Error(`${name} exited: ${out}`)
-        expect(await answers(`${url}/health`)(), `${name} /health`).toBe(true)
-      }, { timeout: 60_000, interval: 100 })
-  } catch (err) {
-    child.kill('SIGKILL')
-    throw new Error(`${name} did not start: ${String(err)}\n${out}`)
+  const started = async () => child.pid !== undefined && listensOn(child.pid, port) && (await answers(`${url}/health`)().catch(() => false))
+  const until = Date.now() + 60_000
+  while (!(await started())) {
+    if (exited() || Date.now() > until) {
+      child.kill('SIGKILL')
+      const why = exited() ? 'exited' : 'timed out'
+      if (out.includes('EADDRINUSE')) throw new PortTakenError(`${name} could not bind port ${port}: taken by another process\n${out}`)
+      throw new Error(`${name} did not start (${why})\n${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
   }
   return {
     name,

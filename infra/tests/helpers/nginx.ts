@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { nginxArgs, type PreparedNginx, prepareNginx } from '../../scripts/render-nginx.mjs'
+import { PortTakenError } from '@ghostlink/testing'
 import { answers, freePort } from './ports.js'
 import { vi } from 'vitest'
 
@@ -26,7 +27,11 @@ export async function startNginx(overrides: Record<string, string> = {}): Promis
   const p = prepareNginx(prefix, { NGINX_LISTEN: `127.0.0.1:${port}`, NGINX_ACCESS_LOG_BUFFER: 'if=1', ...overrides })
   const args = nginxArgs(p)
   await run('nginx', ['-t', '-q', ...args])
-  await run('nginx', args)
+  await run('nginx', args).catch((err: unknown) => {
+    rmSync(prefix, { recursive: true, force: true })
+    if (String(err).includes('Address already in use')) throw new PortTakenError(`nginx could not bind: ${String(err)}`)
+    throw err
+  })
   const url = `http://127.0.0.1:${port}`
   await vi.waitFor(answers(`${url}/edge-health`), { timeout: 20_000, interval: 100 })
   const pid = () => Number(readFileSync(p.vars.NGINX_PID_FILE, 'utf8').trim())

@@ -1,4 +1,4 @@
-import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
+import { cleanRedisPrefix, createTestDatabase, PortTakenError, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
 import { ADMIN_KEY } from './admin-key.js'
 import { type AppProcess, startApp } from './app-process.js'
 import { type EdgeNginx, startNginx } from './nginx.js'
@@ -34,6 +34,17 @@ export type PlatformOptions = {
  * lifted (their checks still run). stop() kills the apps and removes the database and the prefix.
  */
 export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
+  // a port freePort picked can be taken by another test before the app binds it: then start again on new ports
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPlatformOnce(opts)
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt === 3) throw err
+    }
+  }
+}
+
+async function startPlatformOnce(opts: PlatformOptions): Promise<Platform> {
   const db = await createTestDatabase()
   const prefix = testRedisPrefix()
   const [pa, p1, p2] = [await freePort(), await freePort(), await freePort()]
@@ -45,6 +56,9 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     RATE_LIMIT_API: '100000r/s',
     RATE_LIMIT_WRITE: '100000r/s',
     ...opts.nginx,
+  }).catch(async (err: unknown) => {
+    await db.drop()
+    throw err
   })
   const env = {
     DATABASE_URL: db.url,
