@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { freePort } from './free-port.js'
+import { listensOn, PortTakenError } from './port-owner.js'
 
 export type ThrowawayRedisOptions = {
   /** `always` (tests that stop/start and must keep data), `everysec` (the compose default) or `no` (no AOF: a restart loses everything) */
@@ -27,9 +28,10 @@ export type ThrowawayRedis = {
 }
 
 async function waitForPing(port: number): Promise<void> {
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  // a listener that is not Redis (a port taken by another test) must not hold the probe: no ready check, a command timeout
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableReadyCheck: false, commandTimeout: 500 })
   try {
-    for (let i = 0; i < 100; i++) {
+    for (const until = Date.now() + 5_000; Date.now() < until; ) {
       try {
         if (probe.status !== 'ready') await probe.connect()
         if ((await probe.ping()) === 'PONG') return
@@ -37,7 +39,7 @@ async function waitForPing(port: number): Promise<void> {
         await new Promise((r) => setTimeout(r, 50))
       }
     }
-    throw new Error(`throwaway redis on ${port} did not answer`)
+    throw new Error('no PONG')
   } finally {
     probe.disconnect()
   }
@@ -48,6 +50,17 @@ async function waitForPing(port: number): Promise<void> {
  * touches the shared Redis on 6379 (docs/RELIABILITY.md).
  */
 export async function startThrowawayRedis(opts: ThrowawayRedisOptions = {}): Promise<ThrowawayRedis> {
+  // a port of our own choosing that another process took meanwhile: choose again (a port the caller chose is theirs)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts)
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || opts.port !== undefined || attempt === 3) throw err
+    }
+  }
+}
+
+async function startOnce(opts: ThrowawayRedisOptions): Promise<ThrowawayRedis> {
   const port = opts.port ?? (await freePort())
   let dir = mkdtempSync(join(tmpdir(), 'gl-redis-'))
   const fsync = opts.appendfsync ?? 'always'
@@ -58,7 +71,14 @@ export async function startThrowawayRedis(opts: ThrowawayRedisOptions = {}): Pro
       '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...aof,
       '--daemonize', 'yes', '--pidfile', pidFile(), '--logfile', join(dir, 'redis.log'),
     ])
-    await waitForPing(port)
+    const answered = await waitForPing(port).then(
+      () => true,
+      () => false,
+    )
+    // another test's server may have taken the port after freePort picked it (and may even answer the PING)
+    const p = pid()
+    if (p === undefined || !listensOn(p, port)) throw new PortTakenError(`throwaway redis: port ${port} is not this server's`)
+    if (!answered) throw new Error(`throwaway redis on ${port} did not answer`)
   }
   const pid = () => {
     try {
@@ -84,7 +104,12 @@ export async function startThrowawayRedis(opts: ThrowawayRedisOptions = {}): Pro
       }
     }
   }
-  await start()
+  try {
+    await start()
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true })
+    throw err
+  }
   return {
     url: `redis://127.0.0.1:${port}/0`,
     port,

@@ -1,7 +1,8 @@
+import { createServer } from 'node:net'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
-import { startThrowawayPostgres, startThrowawayRedis } from '../src/index.js'
+import { freePort, listensOn, PortTakenError, startThrowawayPostgres, startThrowawayRedis } from '../src/index.js'
 
 describe('throwaway servers (never the shared ones)', () => {
   it('a Postgres cluster on a free port survives an immediate stop with its committed rows', async () => {
@@ -39,6 +40,18 @@ describe('throwaway servers (never the shared ones)', () => {
       c.disconnect()
     } finally {
       r.destroy()
+    }
+  }, 30_000)
+
+  it('a Redis whose port another process took fails with PortTakenError, never using that process', async () => {
+    const port = await freePort()
+    const other = createServer(() => {}) // accepts and never answers
+    await new Promise<void>((r) => other.listen(port, '127.0.0.1', () => r()))
+    try {
+      expect(listensOn(process.pid, port)).toBe(true)
+      await expect(startThrowawayRedis({ port })).rejects.toBeInstanceOf(PortTakenError)
+    } finally {
+      other.close()
     }
   }, 30_000)
 })

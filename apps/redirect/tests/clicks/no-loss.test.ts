@@ -1,12 +1,11 @@
 import { urls } from '@ghostlink/db'
 import { redisKeys } from '@ghostlink/redis'
-import { TEST_REDIS_URL } from '@ghostlink/testing'
+import { startThrowawayRedis, TEST_REDIS_URL } from '@ghostlink/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClickRecord } from '@ghostlink/clicks'
 import { encodeClickBatch } from '@ghostlink/clicks'
 import { buildService, countRedirectEvents, createTestEnv, type TestEnv, type TestService } from '../helpers/build-service.js'
-import { startThrowawayRedis } from '../helpers/throwaway-redis.js'
 
 const CODES = Array.from({ length: 20 }, (_, i) => `c${i}`)
 

@@ -1,9 +1,9 @@
 import { requestFingerprints, urls } from '@ghostlink/db'
 import { invalidateLink } from '@ghostlink/redis'
+import { startThrowawayRedis } from '@ghostlink/testing'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildService, countRedirectEvents, createTestEnv, quiesce, type TestEnv, type TestService } from '../helpers/build-service.js'
-import { startThrowawayRedis } from '../helpers/throwaway-redis.js'
 
 /** Per-link options on the redirect tier (issue 14), one replica; two replicas behind nginx: infra/tests/link-options.e2e.test.ts. */
 describe('link options on /:code', () => {
