@@ -6,15 +6,6 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 
 export type AppProcess = { name: string; url: string; output: () => string; stop: () => Promise<void> }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, ms: number) {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (await check().catch(() => false)) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
-
 /** Starts apps/<dir>/src/server.ts from source as `pnpm dev` does, and waits for its /health to answer. */
 export async function startApp(name: string, dir: string, port: number, env: Record<string, string>): Promise<AppProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', `apps/${dir}/src/server.ts`], {
@@ -57,4 +48,3 @@ export async function startApp(name: string, dir: string, port: number, env: Rec
   }
 }
 
-export { waitUntil }
