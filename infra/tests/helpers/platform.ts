@@ -1,4 +1,4 @@
-import { cleanRedisPrefix, createTestDatabase, PortTakenError, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
+import { cleanRedisPrefix, createTestDatabase, retryOnPortTaken, TEST_REDIS_URL, type TestDatabase, testRedisPrefix } from '@ghostlink/testing'
 import { ADMIN_KEY } from './admin-key.js'
 import { type AppProcess, startApp } from './app-process.js'
 import { type EdgeNginx, startNginx } from './nginx.js'
@@ -34,14 +34,8 @@ export type PlatformOptions = {
  * lifted (their checks still run). stop() kills the apps and removes the database and the prefix.
  */
 export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
-  // a port freePort picked can be taken by another test before the app binds it: then start again on new ports
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startPlatformOnce(opts)
-    } catch (err) {
-      if (!(err instanceof PortTakenError) || attempt === 3) throw err
-    }
-  }
+  // a port freePort picked can still be taken before the app binds it: then start again on new ports
+  return retryOnPortTaken(() => startPlatformOnce(opts))
 }
 
 async function startPlatformOnce(opts: PlatformOptions): Promise<Platform> {

@@ -28,3 +28,14 @@ export function listensOn(pid: number, port: number): boolean {
 
 /** A process could not bind its port: another took it after freePort picked it (startPlatform tries new ports). */
 export class PortTakenError extends Error {}
+
+/** Runs `start` again, up to `attempts` times in all, when it failed because another process took a port it picked. */
+export async function retryOnPortTaken<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start()
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt >= attempts) throw err
+    }
+  }
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { freePort } from './free-port.js'
-import { listensOn, PortTakenError } from './port-owner.js'
+import { listensOn, PortTakenError, retryOnPortTaken } from './port-owner.js'
 
 export type ThrowawayRedisOptions = {
   /** `always` (tests that stop/start and must keep data), `everysec` (the compose default) or `no` (no AOF: a restart loses everything) */
@@ -51,13 +51,7 @@ async function waitForPing(port: number): Promise<void> {
  */
 export async function startThrowawayRedis(opts: ThrowawayRedisOptions = {}): Promise<ThrowawayRedis> {
   // a port of our own choosing that another process took meanwhile: choose again (a port the caller chose is theirs)
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(opts)
-    } catch (err) {
-      if (!(err instanceof PortTakenError) || opts.port !== undefined || attempt === 3) throw err
-    }
-  }
+  return opts.port === undefined ? retryOnPortTaken(() => startOnce(opts)) : startOnce(opts)
 }
 
 async function startOnce(opts: ThrowawayRedisOptions): Promise<ThrowawayRedis> {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { createTestEnv, freePort, PortTakenError, TEST_REDIS_URL, type TestEnv } from '@ghostlink/testing'
+import { createTestEnv, freePort, retryOnPortTaken, TEST_REDIS_URL, type TestEnv } from '@ghostlink/testing'
 import { nginxArgs, prepareNginx } from '@ghostlink/infra/render-nginx'
 import { type AppProcess, startApp } from './processes.js'
 
@@ -28,14 +28,8 @@ export type Platform = {
  * and Redis prefix; an admin key from GHOSTLINK_ADMIN_KEY; a tiny destination site for the short links.
  */
 export async function startPlatform(name: string): Promise<Platform> {
-  // a port freePort picked can be taken by another test before the app binds it: then start again on new ports
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startPlatformOnce(name)
-    } catch (err) {
-      if (!(err instanceof PortTakenError) || attempt === 3) throw err
-    }
-  }
+  // a port freePort picked can still be taken before the app binds it: then start again on new ports
+  return retryOnPortTaken(() => startPlatformOnce(name))
 }
 
 async function startPlatformOnce(name: string): Promise<Platform> {
