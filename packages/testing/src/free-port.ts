@@ -39,7 +39,7 @@ const canBind = (port: number) =>
 /**
  * A TCP port free right now on 127.0.0.1 and handed to no other test process for a while: for servers a test starts,
  * or as a port nothing listens on. Still only free when picked (anything outside the tests may take it), so
- * helpers that start a server check it is theirs (port-owner.ts).
+ * helpers that start a server check it is theirs (port-owner.ts; docs/decisions/2026-11-28-test-ports.md).
  */
 export async function freePort(): Promise<number> {
   mkdirSync(RESERVED, { recursive: true })
