@@ -101,6 +101,7 @@ async function startOnce(opts: ThrowawayRedisOptions): Promise<ThrowawayRedis> {
   try {
     await start()
   } catch (err) {
+    kill() // ours, if it started at all
     rmSync(dir, { recursive: true, force: true })
     throw err
   }
