@@ -213,6 +213,9 @@ describe('edge micro-cache end to end', () => {
     const forwarded = await shorten('https://example.com/later-fwd')
     for (const l of [limited, forwarded]) for (let i = 0; i < 2; i++) expect((await get(`/${l.short_code}`)).status).toBe(302)
     const cached = (code: string) => log().filter((l) => l.request.startsWith(`GET /${code}`) && l.cache === 'HIT')
+    // nginx writes a request's log line after its answer: wait for the four visits' lines
+    const logged = (code: string) => log().filter((l) => l.request.startsWith(`GET /${code}`)).length
+    await vi.waitFor(() => expect([logged(limited.short_code), logged(forwarded.short_code)]).toEqual([2, 2]), { timeout: 5_000, interval: 50 })
     // creation already filled the edge (its refresh), so both visits came from the cache
     const before = [cached(limited.short_code).length, cached(forwarded.short_code).length]
     expect(before[0]).toBeGreaterThanOrEqual(1)
