@@ -204,8 +204,8 @@ describe('edge micro-cache end to end', () => {
     // an unknown code is never refreshed nor cached: every visit reaches a replica
     expect((await get('/nosuchcode1')).status).toBe(404)
     expect((await get('/nosuchcode1')).status).toBe(404)
-    const misses = log().filter((l) => l.request === 'GET /nosuchcode1 HTTP/1.1')
-    expect(misses.map((l) => l.cache)).toEqual(['MISS', 'MISS'])
+    const misses = () => log().filter((l) => l.request === 'GET /nosuchcode1 HTTP/1.1')
+    await vi.waitFor(() => expect(misses().map((l) => l.cache)).toEqual(['MISS', 'MISS']), { timeout: 5_000, interval: 50 })
   }, 60_000)
 
   it('a cached link that becomes click-limited or query-forwarding stops being answered from the cache at once', async () => {

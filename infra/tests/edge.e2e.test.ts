@@ -62,7 +62,8 @@ describe('edge end to end', () => {
         expect(res.headers.get('location')).toBe(DESTINATION)
         expect(res.headers.get('x-ghostlink-version')).toBeTruthy()
       }
-      expect(new Set(upstreamsFor(path))).toEqual(new Set([hostOf(r1), hostOf(r2)]))
+      // nginx writes a request's log line after its answer: wait for the last one
+      await vi.waitFor(() => expect(new Set(upstreamsFor(path))).toEqual(new Set([hostOf(r1), hostOf(r2)])), { timeout: 5_000, interval: 50 })
     }
   })
 
@@ -76,8 +77,8 @@ describe('edge end to end', () => {
     const list = await get('/urls', { headers: ADMIN })
     expect(list.status).toBe(200)
     expect(Array.isArray(JSON.parse(list.text))).toBe(true)
+    await vi.waitFor(() => expect(upstreamsFor('/urls')).toEqual([hostOf(api), hostOf(api)]), { timeout: 5_000, interval: 50 })
     for (const path of ['/health', '/health-demo']) expect(upstreamsFor(path)).toEqual([hostOf(api)])
-    expect(upstreamsFor('/urls')).toEqual([hostOf(api), hostOf(api)])
     const missing = await get('/no/such/route')
     expect([missing.status, JSON.parse(missing.text)]).toEqual([404, { error: 'Not found', code: 404 }])
   })

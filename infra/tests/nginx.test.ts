@@ -179,17 +179,21 @@ describe('edge in front of stub upstreams', () => {
     // neighbours are untouched
     expect((await get(`${edge.url}/badcode2`)).status).toBe(200)
     expect((await get(`${edge.url}/urls/7`)).status).toBe(200)
-    const log = edge
-      .accessLog()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-    expect(log.some((l) => l.request === 'GET /badcode HTTP/1.1' && l.status === 410 && l.quarantined === '1')).toBe(true)
+    const log = () =>
+      edge
+        .accessLog()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    await vi.waitFor(() => expect(log().some((l) => l.request === 'GET /badcode HTTP/1.1' && l.status === 410 && l.quarantined === '1')).toBe(true), { timeout: 5_000, interval: 50 })
   })
 
   it('writes a JSON access log with the original fields', async () => {
     await get(`${edge.url}/abc123`, { headers: { 'user-agent': 'vitest "quoted"', referer: 'http://ref.example/' } })
-    const last = JSON.parse(edge.accessLog().trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>
+    const lastLine = () => JSON.parse(edge.accessLog().trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>
+    // nginx writes a request's log line after its answer
+    await vi.waitFor(() => expect(lastLine().request).toBe('GET /abc123 HTTP/1.1'), { timeout: 5_000, interval: 50 })
+    const last = lastLine()
     for (const key of [
       'time',
       'timestamp',
