@@ -3,6 +3,8 @@ import { closeDb, createDb, type Db, events, requestFingerprints } from '@ghostl
 import { cleanRedisPrefix, createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@ghostlink/testing'
 import { count, eq } from 'drizzle-orm'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { redisKeys } from '@ghostlink/redis'
+import { Redis } from 'ioredis'
 import { vi } from 'vitest'
 import { redirectApp } from '../../src/app.js'
 import { fastifyOptions } from '../../src/fastify-options.js'
@@ -38,18 +40,28 @@ async function serve(config: Config, open: (log: FastifyBaseLogger) => Promise<O
   }
 }
 
-export type TestEnv = { db: Db; env: Record<string, string>; prefix: string; drop: () => Promise<void> }
+export type TestEnv = {
+  db: Db
+  env: Record<string, string>
+  prefix: string
+  /** Entries in this prefix's click stream on the test Redis (a consumer deletes each once its clicks are inserted). */
+  streamLength: () => Promise<number>
+  drop: () => Promise<void>
+}
 
 /** A fresh database and Redis prefix for one test file, plus a db handle to arrange and count rows. */
 export async function createTestEnv(): Promise<TestEnv> {
   const tdb = await createTestDatabase()
   const prefix = testRedisPrefix()
   const db = createDb(tdb.url, 2)
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true })
   return {
     db,
     prefix,
     env: { DATABASE_URL: tdb.url, REDIS_PREFIX: prefix },
+    streamLength: () => redis.xlen(redisKeys(prefix).clickStream),
     drop: async () => {
+      redis.disconnect()
       await closeDb(db)
       await cleanRedisPrefix(prefix)
       await tdb.drop()
@@ -67,13 +79,18 @@ export async function countFingerprints(db: Db): Promise<number> {
   return row!.n
 }
 
-/** Waits until the click pipeline has nothing more to write: the fingerprint count stays the same for `quietMs`. */
-export async function quiesce(db: Db, quietMs = 300): Promise<void> {
+/**
+ * Waits until the click pipeline has nothing more to write: the click stream is empty and the fingerprint count stays
+ * the same for `quietMs` (a quiet period alone is not enough: an insert can stall longer on a loaded machine).
+ */
+export async function quiesce(env: TestEnv, quietMs = 300): Promise<void> {
   let last = -1
   let since = 0
   await vi.waitFor(
     async () => {
-      const now = await countFingerprints(db)
+      const inStream = await env.streamLength()
+      if (inStream > 0) throw new Error(`${inStream} click batches still in the stream`)
+      const now = await countFingerprints(env.db)
       if (now !== last) {
         last = now
         since = Date.now()

@@ -130,7 +130,7 @@ describe('edge refresh mode on /:code and /r/:code', () => {
         sample('url_redirects_total', 'app_version="v9",status="410"'),
         sample('redirect_edge_refresh_answers_total', 'status="302"'),
       ])
-    await quiesce(env.db)
+    await quiesce(env)
     await env.db.delete(requestFingerprints)
     await env.db.delete(events).where(eq(events.url_id, ids.rmax!))
     const before = await read()
@@ -146,7 +146,7 @@ describe('edge refresh mode on /:code and /r/:code', () => {
     // a visit the same way is recorded: the hand-off works, and carried nothing from the refreshes
     expect((await svc.app.inject('/rvisit')).statusCode).toBe(302)
     await expect.poll(() => fingerprinted(['rvisit']), { timeout: 10_000 }).toEqual(['rvisit'])
-    await quiesce(env.db)
+    await quiesce(env)
     const refreshed = ['rplain', 'rnope', 'rgone', 'rquar', 'rnoq', 'rfwd', 'rpast', 'rfut']
     expect(await fingerprinted(refreshed)).toEqual([])
     expect(await fingerprinted(['rmax'])).toEqual(['rmax', 'rmax'])

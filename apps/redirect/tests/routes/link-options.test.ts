@@ -69,7 +69,7 @@ describe('link options on /:code', () => {
     expect(answers.find((r) => r.statusCode === 410)!.json()).toEqual({ error: 'Click limit reached', code: 410 })
     const three = () => env.db.select().from(requestFingerprints).where(eq(requestFingerprints.short_code, 'three'))
     await expect.poll(async () => (await three()).length, { timeout: 10_000 }).toBe(20)
-    await quiesce(env.db)
+    await quiesce(env)
     const dead = await three()
     expect(dead.filter((f) => f.is_dead_link)).toHaveLength(17)
     expect(await countRedirectEvents(env.db)).toBeGreaterThanOrEqual(3)
@@ -102,7 +102,7 @@ describe('max_clicks with Redis down', () => {
         await expect.poll(() => svc.deps.redis?.status === 'ready', { timeout: 5_000 }).toBe(false)
         const down = await Promise.all(Array.from({ length: 6 }, () => svc.app.inject('/lim')))
         expect(down.map((r) => r.statusCode).sort()).toEqual([302, 302, 302, 410, 410, 410])
-        await quiesce(env.db)
+        await quiesce(env)
         expect(await countRedirectEvents(env.db)).toBe(4)
         // back up: the Redis counter (persisted at 1) must not hand out 3 more
         await redis.start()

@@ -100,7 +100,7 @@ describe('GET /:code and /r/:code', () => {
   })
 
   it('records a redirect event for a 302 and a fingerprint for every answer but an unparsable path (docs/CONTRACT.md#c-1-9, #c-4-4)', async () => {
-    await quiesce(env.db)
+    await quiesce(env)
     await env.db.delete(events)
     await env.db.delete(requestFingerprints)
     const hit = (url: string, headers: Record<string, string> = {}) => svc.app.inject({ url, headers, remoteAddress: '203.0.113.9' })
@@ -141,7 +141,7 @@ describe('GET /:code and /r/:code', () => {
   })
 
   it('an inactive link’s 410 leaves a fingerprint only: no event, no 302 counted, nothing blocked or invalid', async () => {
-    await quiesce(env.db)
+    await quiesce(env)
     await env.db.delete(events)
     await env.db.delete(requestFingerprints)
     const sample = async (name: string, labels = '') => {
@@ -160,7 +160,7 @@ describe('GET /:code and /r/:code', () => {
     const after = await read()
     expect(after).toEqual([before[0], before[1]! + 5, before[2], before[3]])
     await expect.poll(() => countFingerprints(env.db), { timeout: 5_000 }).toBe(5)
-    await quiesce(env.db)
+    await quiesce(env)
     expect(await env.db.select().from(events)).toEqual([])
   })
 
@@ -168,7 +168,7 @@ describe('GET /:code and /r/:code', () => {
     ['trusted proxy: X-Forwarded-For is used', '127.0.0.1', '198.51.100.7'],
     ['untrusted peer: X-Forwarded-For is ignored', '192.0.2.50', '192.0.2.50'],
   ])('client IP — %s', async (_, peer, expectedIp) => {
-    await quiesce(env.db)
+    await quiesce(env)
     await env.db.delete(requestFingerprints)
     await svc.app.inject({ url: '/abc123', remoteAddress: peer, headers: { 'x-forwarded-for': '198.51.100.7' } })
     await expect.poll(() => countFingerprints(env.db), { timeout: 5_000 }).toBe(1)
