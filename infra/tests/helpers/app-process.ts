@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { answers } from './ports.js'
 import { REPO_ROOT } from './paths.js'
-import { listensOn, PortTakenError } from '@ghostlink/testing'
+import { waitForOwnServer } from '@ghostlink/testing'
 
 export type AppProcess = {
   name: string
@@ -26,17 +25,7 @@ export async function startApp(name: string, file: string, port: number, env: Re
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
   const url = `http://127.0.0.1:${port}`
   const exited = () => child.exitCode !== null || child.signalCode !== null
-  const started = async () => child.pid !== undefined && listensOn(child.pid, port) && (await answers(`${url}/health`)().catch(() => false))
-  const until = Date.now() + 60_000
-  while (!(await started())) {
-    if (exited() || Date.now() > until) {
-      child.kill('SIGKILL')
-      const why = exited() ? 'exited' : 'timed out'
-      if (out.includes('EADDRINUSE')) throw new PortTakenError(`${name} could not bind port ${port}: taken by another process\n${out}`)
-      throw new Error(`${name} did not start (${why})\n${out}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
+  await waitForOwnServer({ name, child, port, output: () => out })
   return {
     name,
     url,

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 
 /**
@@ -37,5 +38,37 @@ export async function retryOnPortTaken<T>(start: () => Promise<T>, attempts = 3)
     } catch (err) {
       if (!(err instanceof PortTakenError) || attempt >= attempts) throw err
     }
+  }
+}
+
+/**
+ * Waits until `child` itself listens on 127.0.0.1:`port` and GET `path` answers there (any status). When the child
+ * exits or `timeoutMs` passes, kills it and throws: a PortTakenError when its output says EADDRINUSE.
+ */
+export async function waitForOwnServer(opts: {
+  name: string
+  child: ChildProcess
+  port: number
+  output: () => string
+  path?: string
+  timeoutMs?: number
+}): Promise<void> {
+  const { name, child, port } = opts
+  const exited = () => child.exitCode !== null || child.signalCode !== null
+  const answers = async () => {
+    const res = await fetch(`http://127.0.0.1:${port}${opts.path ?? '/health'}`, { signal: AbortSignal.timeout(1_000) })
+    await res.arrayBuffer()
+    return true
+  }
+  const serving = async () => child.pid !== undefined && listensOn(child.pid, port) && (await answers().catch(() => false))
+  const until = Date.now() + (opts.timeoutMs ?? 60_000)
+  while (!(await serving())) {
+    if (exited() || Date.now() > until) {
+      const why = exited() ? 'exited' : 'timed out'
+      child.kill('SIGKILL')
+      if (opts.output().includes('EADDRINUSE')) throw new PortTakenError(`${name} could not bind port ${port}: taken by another process\n${opts.output()}`)
+      throw new Error(`${name} did not start (${why})\n${opts.output()}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
   }
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { listensOn, PortTakenError } from '@ghostlink/testing'
+import { waitForOwnServer } from '@ghostlink/testing'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 
@@ -18,22 +18,7 @@ export async function startApp(name: string, dir: string, port: number, env: Rec
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
   const exited = () => child.exitCode !== null || child.signalCode !== null
   const url = `http://127.0.0.1:${port}`
-  // answered by this process: another test's server may have taken the port after freePort picked it
-  const started = async () => {
-    if (child.pid === undefined || !listensOn(child.pid, port)) return false
-    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) })
-    await res.arrayBuffer()
-    return true
-  }
-  const until = Date.now() + 60_000
-  while (!(await started().catch(() => false))) {
-    if (exited() || Date.now() > until) {
-      child.kill('SIGKILL')
-      if (out.includes('EADDRINUSE')) throw new PortTakenError(`${name} could not bind port ${port}: taken by another process\n${out}`)
-      throw new Error(`${name} did not start (${exited() ? 'exited' : 'timed out'})\n${out}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
+  await waitForOwnServer({ name, child, port, output: () => out })
   return {
     name,
     url,
